@@ -1,0 +1,48 @@
+# PMO Lab: the two commands are `make report` and `make test`.
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+MONTH ?= 2026-10
+
+.PHONY: setup report test test-fast lint notebooks lab bench sample clean
+
+$(STAMP): pyproject.toml
+	@$(PY) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { echo "PMO Lab needs Python 3.11 or newer ($(PY) is older)"; exit 1; }
+	@test -x $(BIN)/python || $(PY) -m venv $(VENV)
+	@echo "Installing PMO Lab into $(VENV) (first run only; takes a few minutes)..."
+	@$(BIN)/python -m pip install --quiet --upgrade pip
+	@$(BIN)/python -m pip install --quiet -e ".[dev]"
+	@touch $(STAMP)
+
+setup: $(STAMP) ## create .venv and install (re-installs when pyproject.toml changes)
+
+report: $(STAMP) ## check the sample data and run the tour notebook
+	@$(BIN)/pmo validate datasets/sample
+	@$(BIN)/pmo tour --data datasets/sample --out reports/tour
+	@echo "Open reports/tour/tour.html in a browser."
+
+test: $(STAMP) ## the whole suite: unit, property, CLI, notebooks (nbval), doctests
+	$(BIN)/python -m pytest
+
+test-fast: $(STAMP) ## the quick set, without notebooks and slow tests
+	$(BIN)/python -m pytest -m "not slow and not notebook" -p no:nbval tests
+
+lint: $(STAMP)
+	$(BIN)/ruff check pmo_lib tests benchmarks
+	$(BIN)/ruff format --check pmo_lib tests benchmarks
+
+notebooks: $(STAMP) ## re-execute every notebook in place so stored outputs are fresh
+	$(BIN)/python -m pmo_lib.notebooks
+
+lab: $(STAMP) ## open JupyterLab on the repository
+	$(BIN)/jupyter lab --notebook-dir=.
+
+bench: $(STAMP) ## speed, as ratios against a floor measured in the same run
+	$(BIN)/python benchmarks/run.py
+
+sample: $(STAMP) ## regenerate datasets/sample from the seeded generator
+	$(BIN)/pmo synth datasets/sample
+
+clean:
+	rm -rf reports .pytest_cache .hypothesis

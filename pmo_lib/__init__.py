@@ -1,0 +1,47 @@
+"""PMO Lab: portfolio data, standards, reporting and resource planning for a PMO.
+
+``import pmo_lib as pmo`` is light: the modules load on first use, so the CLI
+and notebooks start fast.
+
+>>> import pmo_lib as pmo
+>>> portfolio = pmo.load_portfolio(pmo.SAMPLE_DATA)
+>>> len(portfolio.projects)
+24
+"""
+
+from __future__ import annotations
+
+import importlib
+from pathlib import Path
+
+__version__ = "0.1.0"
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+SAMPLE_DATA = REPO_ROOT / "datasets" / "sample"
+
+_LAZY = {
+    "load_portfolio": "pmo_lib.data",
+    "validate": "pmo_lib.data",
+    "Portfolio": "pmo_lib.data",
+    "ValidationResult": "pmo_lib.data",
+    "Finding": "pmo_lib.errors",
+    "PMOError": "pmo_lib.errors",
+    "DataError": "pmo_lib.errors",
+    "load_sample": "pmo_lib.datasets",
+    "TABLES": "pmo_lib.schemas",
+}
+_MODULES = {"data", "schemas", "synth", "datasets", "errors", "run", "cli", "dictionary"}
+
+__all__ = ["REPO_ROOT", "SAMPLE_DATA", "__version__", *_LAZY]
+
+
+def __getattr__(name: str):
+    if name in _LAZY:
+        return getattr(importlib.import_module(_LAZY[name]), name)
+    if name in _MODULES:
+        return importlib.import_module(f"pmo_lib.{name}")
+    raise AttributeError(f"module 'pmo_lib' has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted(__all__ + list(_MODULES))

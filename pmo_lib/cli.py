@@ -1,0 +1,142 @@
+"""The ``pmo`` command: a thin shell over the library.
+
+Exit codes: 0 success, 1 bad data (or a failed run), 2 usage error.
+Bad data never shows a Python traceback; it shows findings.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from . import __version__
+
+EXIT_OK, EXIT_DATA, EXIT_USAGE = 0, 1, 2
+
+
+def _usage_error(command: str, message: str) -> None:
+    click.echo(f"pmo {command}: {message}", err=True)
+    sys.exit(EXIT_USAGE)
+
+
+def format_findings(result, max_per_kind: int = 5) -> str:
+    """Findings as readable text: a table summary, then problems grouped by file and kind."""
+    lines = [f"Dataset: {result.path}"]
+    lines.append(f"  {'table':<16}{'rows':>8}  {'file':<34}encoding")
+    for name, src in result.sources.items():
+        lines.append(f"  {name:<16}{src.rows:>8}  {src.label:<34}{src.encoding}")
+    counts = {s: sum(f.severity == s for f in result.findings) for s in ("error", "warning", "note")}
+    verdict = "the data is ready to use." if result.ok else "fix the errors below and run `pmo validate` again."
+    lines.append("")
+    lines.append(f"Result: {counts['error']} error(s), {counts['warning']} warning(s), {counts['note']} note(s) - {verdict}")
+    by_file: dict[str, list] = {}
+    for f in result.findings:
+        by_file.setdefault(f.file or f.table or "(dataset)", []).append(f)
+    order = {"error": 0, "warning": 1, "note": 2}
+    for file, findings in by_file.items():
+        lines.append("")
+        lines.append(file)
+        kinds: dict[tuple, list] = {}
+        for f in sorted(findings, key=lambda f: order[f.severity]):
+            kinds.setdefault((f.severity, f.column, f.problem), []).append(f)
+        for (severity, column, problem), group in kinds.items():
+            for f in group[:max_per_kind]:
+                where = f"row {f.row}" if f.row is not None else "file"
+                col = f"column '{column}'" if column else ""
+                value = f" (found: {f.value!r})" if f.value else ""
+                lines.append(f"  {severity.upper():<8}{where:<10}{col:<26}{problem}{value}")
+                lines.append(f"  {'':<8}{'':<10}fix: {f.fix}")
+            if len(group) > max_per_kind:
+                lines.append(f"  {'':<8}... and {len(group) - max_per_kind} more like this")
+    return "\n".join(lines)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="pmo")
+def main() -> None:
+    """PMO Lab: check portfolio data, make reports, plan resources."""
+
+
+@main.command(short_help="Check a dataset and list every problem.")
+@click.argument("path", type=click.Path(path_type=Path))
+@click.option("--max-per-kind", default=5, show_default=True, help="Findings shown per kind of problem.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "csv", "json"]),
+    default="text",
+    show_default=True,
+    help="text for reading; csv/json to keep the findings.",
+)
+def validate(path: Path, max_per_kind: int, fmt: str) -> None:
+    """Check a dataset (folder of CSVs or .xlsx workbook) and list every problem."""
+    from .data import validate as run_validation
+
+    if not path.exists():
+        _usage_error("validate", f"no dataset at {path} (expected a folder of CSV files or an .xlsx workbook)")
+    if path.is_file() and path.suffix.lower() not in (".xlsx", ".xlsm"):
+        _usage_error("validate", f"{path} is neither a folder of CSV files nor an .xlsx workbook")
+    result = run_validation(path)
+    if fmt == "text":
+        click.echo(format_findings(result, max_per_kind))
+    elif fmt == "csv":
+        click.echo(result.findings_frame().to_csv(index=False), nl=False)
+    else:
+        click.echo(result.findings_frame().to_json(orient="records", indent=1))
+    sys.exit(EXIT_OK if result.ok else EXIT_DATA)
+
+
+@main.command(short_help="Generate a fictional portfolio dataset.")
+@click.argument("out", type=click.Path(path_type=Path))
+@click.option("--projects", default=24, show_default=True, help="Number of projects.")
+@click.option("--resources", default=None, type=int, help="Number of people [default: 60, or 3 per 4 projects].")
+@click.option("--min-tasks", default=15, show_default=True, help="Fewest tasks per project.")
+@click.option("--max-tasks", default=60, show_default=True, help="Most tasks per project.")
+@click.option("--seed", default=20261031, show_default=True, help="Random seed; the same seed gives the same data.")
+@click.option("--as-of", default="2026-10-31", show_default=True, help="Status date of the dataset (YYYY-MM-DD).")
+def synth(out: Path, projects: int, resources, min_tasks: int, max_tasks: int, seed: int, as_of: str) -> None:
+    """Generate a fictional portfolio dataset (the sample, or a large one for benchmarks)."""
+    import pandas as pd
+
+    from . import synth as gen
+
+    if projects < 1 or min_tasks < 3 or max_tasks < min_tasks:
+        _usage_error("synth", "need --projects >= 1 and 3 <= --min-tasks <= --max-tasks")
+    try:
+        pd.Timestamp(as_of)
+    except ValueError:
+        _usage_error("synth", f"--as-of {as_of!r} is not a date in the form YYYY-MM-DD")
+    if resources is None:
+        resources = max(60, projects * 3 // 4)
+    if resources < 20:
+        _usage_error("synth", "need --resources >= 20 so every role is staffed")
+    shape = gen.Shape(projects, resources, min_tasks, max_tasks, seed, as_of)
+    tables = gen.generate(shape)
+    written = gen.write(tables, out)
+    rows = sum(len(t) for t in tables.values())
+    click.echo(f"Wrote {len(written)} tables ({rows:,} rows) to {out}")
+
+
+@main.command(short_help="Run the tour notebook on a dataset.")
+@click.option("--data", default="datasets/sample", show_default=True, type=click.Path(path_type=Path))
+@click.option("--out", default="reports/tour", show_default=True, type=click.Path(path_type=Path))
+def tour(data: Path, out: Path) -> None:
+    """Run the tour notebook on a dataset and save it as HTML and .ipynb."""
+    from .errors import PMOError
+    from .run import NOTEBOOKS, run_notebook
+
+    if not data.exists():
+        _usage_error("tour", f"no dataset at {data}")
+    try:
+        written = run_notebook(NOTEBOOKS / "00_tour.ipynb", out, {"data": str(data.resolve())}, stem="tour")
+    except PMOError as exc:
+        click.echo(f"pmo tour: {exc}", err=True)
+        sys.exit(EXIT_DATA)
+    for path in written:
+        click.echo(f"Wrote {path}")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,56 @@
+"""Re-execute every notebook in place so the stored outputs are real and fresh.
+
+``make notebooks`` (``python -m pmo_lib.notebooks``) runs each notebook in
+``notebooks/`` with its default parameters (the sample data) through papermill,
+then strips run noise (timings, papermill metadata) so that a re-run on the
+same data leaves git with nothing to commit and nbval with outputs to check.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from . import REPO_ROOT
+
+NOTEBOOK_DIRS = ("notebooks",)
+
+
+def strip_noise(path: Path) -> None:
+    """Remove timings and papermill bookkeeping; keep outputs and tags."""
+    import nbformat
+
+    nb = nbformat.read(path, as_version=4)
+    nb.metadata.pop("papermill", None)
+    for cell in nb.cells:
+        cell.metadata.pop("papermill", None)
+        cell.metadata.pop("execution", None)
+        if cell.cell_type == "code":
+            for out in cell.outputs:
+                out.get("metadata", {}).pop("papermill", None)
+    nbformat.write(nb, path)
+
+
+def refresh(path: Path) -> None:
+    import papermill
+
+    papermill.execute_notebook(
+        str(path), str(path), kernel_name="python3", progress_bar=False, cwd=str(path.parent)
+    )
+    strip_noise(path)
+
+
+def all_notebooks() -> list[Path]:
+    return sorted(p for d in NOTEBOOK_DIRS for p in (REPO_ROOT / d).glob("*.ipynb"))
+
+
+def main(argv: list[str] | None = None) -> int:
+    paths = [Path(a) for a in (argv if argv is not None else sys.argv[1:])] or all_notebooks()
+    for path in paths:
+        print(f"Running {path.relative_to(REPO_ROOT) if path.is_absolute() else path} ...", flush=True)
+        refresh(path.resolve())
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,141 @@
+"""Run a parameterised notebook with papermill and export it, atomically.
+
+Parameters are checked against the notebook's own ``parameters`` cell before
+a kernel starts (unknown names are refused: papermill would only warn, and a
+crafted name could run code). Outputs are written to temporary files in the
+output folder and moved into place only when the run succeeded, so a failed
+run never replaces the last good output. A failed run keeps the executed
+notebook beside an error file that names the failing cell.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+from .errors import PMOError
+
+NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
+_JSON_TYPES = (str, int, float, bool, type(None))
+
+
+class NotebookRunError(PMOError):
+    """A notebook failed to run; ``failed_notebook`` and ``error_file`` say where to look."""
+
+    def __init__(self, message: str, failed_notebook: Path | None = None, error_file: Path | None = None):
+        super().__init__(message)
+        self.failed_notebook = failed_notebook
+        self.error_file = error_file
+
+
+def check_parameters(notebook: Path, parameters: dict) -> None:
+    """Refuse parameter names the notebook does not declare and non-JSON values."""
+    import papermill
+
+    declared = papermill.inspect_notebook(str(notebook))
+    unknown = sorted(set(parameters) - set(declared))
+    if unknown:
+        raise PMOError(
+            f"{notebook.name} has no parameter(s) {', '.join(unknown)}; it takes: {', '.join(sorted(declared))}"
+        )
+    for name, value in parameters.items():
+        values = value if isinstance(value, list | tuple) else [value]
+        if not all(isinstance(v, _JSON_TYPES) for v in values):
+            raise PMOError(f"parameter {name} must be text, a number, true/false or a list of those")
+
+
+def _atomic_write(target: Path, data: bytes) -> None:
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _html(notebook_path: Path) -> bytes:
+    import nbformat
+    from nbconvert import HTMLExporter
+
+    exporter = HTMLExporter(exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True)
+    body, _ = exporter.from_notebook_node(nbformat.read(notebook_path, as_version=4))
+    return body.encode("utf-8")
+
+
+def run_notebook(
+    notebook: Path,
+    out_dir: Path,
+    parameters: dict,
+    *,
+    stem: str | None = None,
+    formats: tuple[str, ...] = ("ipynb", "html"),
+    kernel_name: str = "python3",
+) -> list[Path]:
+    """Execute ``notebook`` with ``parameters`` and write ``<stem>.<format>`` into ``out_dir``.
+
+    Returns the paths written. Raises :class:`NotebookRunError` (leaving any
+    previous outputs untouched) when a cell fails.
+    """
+    import papermill
+    from papermill.exceptions import PapermillExecutionError
+
+    notebook = Path(notebook)
+    out_dir = Path(out_dir)
+    stem = stem or notebook.stem
+    check_parameters(notebook, parameters)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{stem}.", suffix=".ipynb", dir=out_dir)
+    os.close(fd)
+    tmp = Path(tmp)
+    try:
+        papermill.execute_notebook(
+            str(notebook),
+            str(tmp),
+            parameters=parameters,
+            kernel_name=kernel_name,
+            progress_bar=False,
+            cwd=str(notebook.parent),
+        )
+    except PapermillExecutionError as exc:
+        failed = out_dir / f"{stem}.failed.ipynb"
+        os.replace(tmp, failed)
+        error_file = out_dir / f"{stem}.error.txt"
+        message = (
+            f"{notebook.name} failed in cell {exc.exec_count} ({exc.ename}: {exc.evalue}). "
+            f"The executed notebook is kept at {failed}."
+        )
+        _atomic_write(error_file, (message + "\n\n" + "".join(exc.traceback)).encode("utf-8"))
+        raise NotebookRunError(message, failed, error_file) from None
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    written = []
+    try:
+        if "html" in formats:
+            target = out_dir / f"{stem}.html"
+            _atomic_write(target, _html(tmp))
+            written.append(target)
+        if "ipynb" in formats:
+            target = out_dir / f"{stem}.ipynb"
+            os.replace(tmp, target)
+            written.append(target)
+    finally:
+        tmp.unlink(missing_ok=True)
+    for stale in (out_dir / f"{stem}.failed.ipynb", out_dir / f"{stem}.error.txt"):
+        stale.unlink(missing_ok=True)
+    return written
+
+
+def notebook_parameters(notebook: Path) -> dict:
+    """The parameters a notebook declares, with their default values (as text)."""
+    import papermill
+
+    return {k: v["default"] for k, v in papermill.inspect_notebook(str(notebook)).items()}
+
+
+__all__ = ["NOTEBOOKS", "NotebookRunError", "check_parameters", "notebook_parameters", "run_notebook"]
