@@ -26,7 +26,7 @@ test: $(STAMP) ## the whole suite: unit, property, CLI, notebooks (nbval), docte
 	$(BIN)/python -m pytest
 
 test-fast: $(STAMP) ## the quick set, without notebooks and slow tests
-	$(BIN)/python -m pytest -m "not slow and not notebook" -p no:nbval tests
+	$(BIN)/python -m pytest -m "not slow and not notebook" tests
 
 lint: $(STAMP)
 	$(BIN)/ruff check pmo_lib tests benchmarks

@@ -260,7 +260,8 @@ def _read_csv(path: Path, spec: TableSpec | None, table: str, out: _Collector) -
             return None, src
         except pd.errors.ParserError:
             text = path.read_bytes().decode(enc, errors="replace")
-            for line, found, expected in _ragged_rows(text, delimiter):
+            ragged = _ragged_rows(text, delimiter)
+            for line, found, expected in ragged:
                 out.add(
                     "error",
                     src,
@@ -272,6 +273,8 @@ def _read_csv(path: Path, spec: TableSpec | None, table: str, out: _Collector) -
             frame = pd.read_csv(
                 io.StringIO(text), engine="python", on_bad_lines=lambda bad: bad[:width], **kwargs
             )
+            # a ragged row's values sit under the wrong headers: reported once, not checked further
+            frame = frame.drop(index=[line - 2 for line, _, _ in ragged], errors="ignore")
             encoding = enc
             break
     if frame is None:
@@ -710,7 +713,7 @@ def _check_table_rules(name: str, frame: pd.DataFrame, src: Source, out: _Collec
             "fill in resource_id for a named person or role for an unnamed demand",
         )
     elif name == "timesheets":
-        bad = frame["week_start"].notna() & (frame["week_start"].dt.dayofweek != 0)
+        bad = frame["week_start"].notna() & (frame["week_start"].dt.day_of_week != 0)
         out.add_rows(
             "warning",
             src,
@@ -731,24 +734,36 @@ def _key_index(frame: pd.DataFrame, columns) -> pd.Index:
 def _check_foreign_keys(tables, sources, broken: dict[str, set], out: _Collector) -> None:
     for name, frame in tables.items():
         spec = TABLES[name]
+        failed: dict[tuple, pd.Index] = {}  # rows already reported for a shorter key (e.g. unknown project)
         for fk in spec.foreign_keys:
             if broken.get(name, set()) & set(fk.columns) or frame.empty:
                 continue
-            ref = tables.get(fk.table)
-            if ref is not None and broken.get(fk.table, set()) & set(fk.ref_columns):
-                continue
+            if broken.get(fk.table, set()) & set(fk.ref_columns):
+                continue  # the referenced table is unreadable or lacks its key: reported already
             check = frame[fk.columns[-1]].notna()
             if not check.any():
                 continue
+            ref = tables.get(fk.table)
+            if ref is None:
+                if not TABLES[fk.table].required_table:  # a missing projects table is reported once
+                    out.add(
+                        fk.severity,
+                        sources[name],
+                        f"{int(check.sum())} row(s) refer to {fk.table} ({', '.join(fk.ref_columns)}) "
+                        f"but there is no {fk.table} table",
+                        f"add {fk.table}.csv (or a '{fk.table}' sheet), or leave {fk.columns[-1]} blank",
+                        column=fk.columns[-1],
+                    )
+                continue
             sub = frame[check]
-            if ref is None or ref.empty:
-                known = pd.Index([]) if len(fk.columns) == 1 else pd.MultiIndex.from_tuples([], names=fk.columns)
-            else:
-                known = _key_index(ref, fk.ref_columns)
+            if fk.columns[:-1] in failed:
+                sub = sub[~sub.index.isin(failed[fk.columns[:-1]])]
+            known = _key_index(ref, fk.ref_columns)
             found = _key_index(sub, fk.columns).isin(known)
             if found.all():
                 continue
             bad = sub[~found]
+            failed[fk.columns] = bad.index
             ref_label = sources[fk.table].label if fk.table in sources else f"{fk.table} (absent)"
             what = " + ".join(fk.columns)
             if len(fk.columns) == 1:
@@ -887,7 +902,8 @@ def validate(path: str | Path) -> ValidationResult:
         raise ValueError(f"{path} is neither a folder of CSV files nor an .xlsx workbook")
 
     sources = {name: raw[name][1] for name in TABLE_NAMES if name in raw}
-    if "projects" not in raw:
+    unreadable_book = path.is_file() and not raw and any(f.severity == "error" for f in out.findings)
+    if "projects" not in raw and not unreadable_book:
         where = "sheet" if path.is_file() else "file"
         out.add(
             "error",

@@ -1,0 +1,86 @@
+"""The data dictionary (``datasets/README.md``), rendered from the schemas.
+
+``python -m pmo_lib.dictionary > datasets/README.md`` rewrites it; a test
+checks the committed file equals :func:`render`, so the two never drift.
+"""
+
+from __future__ import annotations
+
+from .schemas import TABLES
+
+TYPE_NAMES = {
+    "id": "text (code)",
+    "text": "text",
+    "category": "text (fixed list)",
+    "date": "date YYYY-MM-DD",
+    "month": "month YYYY-MM",
+    "number": "number",
+    "integer": "whole number",
+    "flag": "true/false",
+}
+
+HEADER = """# Data dictionary
+
+A dataset is a folder with one CSV file per table (`projects.csv`, `tasks.csv`,
+...) or one `.xlsx` workbook with one sheet per table. Only `projects` is
+required. Headers are matched without regard to case or spaces (`Project ID`
+reads as `project_id`); extra columns are kept and reported as a note.
+
+Conventions: dates as `YYYY-MM-DD`, months as `YYYY-MM`; money in the project's
+currency (`projects.currency`); effort in hours; durations and lags in working
+days; FTE as a fraction of full time (1.0 = full time). CSV files may be UTF-8
+(with or without BOM) or Windows-1252, comma- or semicolon-separated; the
+loader says which it used. The row numbers in findings are the rows you see
+in a spreadsheet (the header is row 1).
+
+This file is generated from `pmo_lib/schemas.py` by
+`python -m pmo_lib.dictionary > datasets/README.md`; a test keeps them equal.
+
+The bundled dataset `sample/` is described in `pmo_lib.datasets.load_sample`.
+"""
+
+
+def _rule(column) -> str:
+    parts = []
+    for check in column.checks:
+        stats = check.statistics or {}
+        if check.name == "isin":
+            parts.append("one of: " + ", ".join(f"`{v}`" for v in stats["allowed_values"]))
+        elif check.name == "in_range":
+            parts.append(f"{stats['min_value']} to {stats['max_value']}")
+        elif check.name == "greater_than_or_equal_to":
+            parts.append(f">= {stats['min_value']}")
+    return "; ".join(parts)
+
+
+def render() -> str:
+    lines = [HEADER]
+    for spec in TABLES.values():
+        lines.append(f"## {spec.name}\n")
+        lines.append(spec.description + (" **Required table.**" if spec.required_table else "") + "\n")
+        lines.append(f"Key: {' + '.join(f'`{k}`' for k in spec.key)} (unique).")
+        for fk in spec.foreign_keys:
+            opt = " when filled in" if fk.optional else ""
+            lines.append(
+                f"Links: {' + '.join(f'`{c}`' for c in fk.columns)} must exist in "
+                f"`{fk.table}` ({' + '.join(f'`{c}`' for c in fk.ref_columns)}){opt}."
+            )
+        for start, finish in spec.date_order:
+            lines.append(f"Order: `{finish}` on or after `{start}`.")
+        lines.append("")
+        lines.append("| column | type | unit | required | allowed | meaning |")
+        lines.append("|---|---|---|---|---|---|")
+        for name, col in spec.columns.items():
+            kind = col.metadata["kind"]
+            need = "column and value" if col.required and not col.nullable else ("column" if col.required else "")
+            if not col.required and not col.nullable:
+                need = "value"
+            lines.append(
+                f"| `{name}` | {TYPE_NAMES[kind]} | {col.metadata.get('unit', '')} | {need} | {_rule(col)} | {col.description} |"
+            )
+        lines.append("")
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    print(render(), end="")
