@@ -96,14 +96,15 @@ def validate(path: Path, max_per_kind: int, fmt: str) -> None:
 @click.option("--max-tasks", default=60, show_default=True, help="Most tasks per project.")
 @click.option("--seed", default=20261031, show_default=True, help="Random seed; the same seed gives the same data.")
 @click.option("--as-of", default="2026-10-31", show_default=True, help="Status date of the dataset (YYYY-MM-DD).")
-def synth(out: Path, projects: int, resources, min_tasks: int, max_tasks: int, seed: int, as_of: str) -> None:
+@click.option("--max-people", default=2, show_default=True, help="Most people booked on one task.")
+def synth(out: Path, projects: int, resources, min_tasks: int, max_tasks: int, seed: int, as_of: str, max_people: int) -> None:
     """Generate a fictional portfolio dataset (the sample, or a large one for benchmarks)."""
     import pandas as pd
 
     from . import synth as gen
 
-    if projects < 1 or min_tasks < 3 or max_tasks < min_tasks:
-        _usage_error("synth", "need --projects >= 1 and 3 <= --min-tasks <= --max-tasks")
+    if projects < 1 or min_tasks < 3 or max_tasks < min_tasks or max_people < 1:
+        _usage_error("synth", "need --projects >= 1, 3 <= --min-tasks <= --max-tasks and --max-people >= 1")
     try:
         pd.Timestamp(as_of)
     except ValueError:
@@ -112,7 +113,7 @@ def synth(out: Path, projects: int, resources, min_tasks: int, max_tasks: int, s
         resources = max(60, projects * 3 // 4)
     if resources < 20:
         _usage_error("synth", "need --resources >= 20 so every role is staffed")
-    shape = gen.Shape(projects, resources, min_tasks, max_tasks, seed, as_of)
+    shape = gen.Shape(projects, resources, min_tasks, max_tasks, seed, as_of, max_people)
     tables = gen.generate(shape)
     written = gen.write(tables, out)
     rows = sum(len(t) for t in tables.values())

@@ -109,10 +109,12 @@ class Shape:
     max_tasks: int = 60
     seed: int = 20261031
     as_of: str = AS_OF
+    max_people: int = 2  # people booked on one task
+    start_window: tuple[int, int] = (240, 540)  # project starts, days after 2025-05-05
 
 
 SAMPLE = Shape()
-LARGE = Shape(projects=2000, resources=1500, min_tasks=60, max_tasks=140, seed=7)
+LARGE = Shape(projects=2000, resources=1500, min_tasks=60, max_tasks=140, seed=7, max_people=16, start_window=(0, 420))
 
 
 def _holidays(start="2024-01-01", end="2028-12-31") -> dict[str, np.ndarray]:
@@ -179,14 +181,14 @@ def generate(shape: Shape = SAMPLE) -> dict[str, pd.DataFrame]:
     n_port = max(3, n // 150)
     portfolios = np.array(PORTFOLIOS + [f"Portfolio {i:02d}" for i in range(4, n_port + 1)], dtype=object)
     port = portfolios[np.arange(n) % n_port]
-    programme = np.array([PROGRAMMES.get(p, [f"{p} Programme"])[i % 2] for i, p in enumerate(port)], dtype=object)
+    programme = np.array([PROGRAMMES.get(p, [f"{p} Change", f"{p} Run"])[i % 2] for i, p in enumerate(port)], dtype=object)
     a, b = PROJECT_WORDS
     pname = np.array([f"{a[i % len(a)]} {b[(i * 7 + i // len(a)) % len(b)]}" for i in range(n)], dtype=object)
     pname = np.where(np.arange(n) >= len(a) * len(b), pname + " " + (np.arange(n) // (len(a) * len(b)) + 1).astype(str), pname)
 
     # project start: closed ones early enough to finish; new ones after the as-of date
     window0 = np.datetime64("2025-05-05")
-    start_off = rng.integers(240, 540, n)
+    start_off = rng.integers(*shape.start_window, n)
     start_off = np.where(profile == "closed", rng.integers(0, 60, n), start_off)
     start_off = np.where(profile == "new", (as_of - window0).astype(int) + rng.integers(5, 90, n), start_off)
     pstart = _busday(np.full(n, window0), 0, std) + start_off.astype("timedelta64[D]")
@@ -330,7 +332,13 @@ def generate(shape: Shape = SAMPLE) -> dict[str, pd.DataFrame]:
         }
     )
     tables["leave"] = _leave(rng, resources, as_of, std)
-    return tables
+    # as a database export would be: each table sorted by its key
+    from .schemas import TABLES
+
+    return {
+        name: frame.sort_values(list(TABLES[name].key), na_position="first", kind="stable").reset_index(drop=True)
+        for name, frame in tables.items()
+    }
 
 
 def _resources(rng, shape: Shape, names) -> pd.DataFrame:
@@ -344,7 +352,8 @@ def _resources(rng, shape: Shape, names) -> pd.DataFrame:
     late_joiner = rng.random(m) < 0.1
     start = np.where(late_joiner, np.datetime64("2025-09-01") + rng.integers(0, 300, m).astype("timedelta64[D]"), start)
     leaver = rng.random(m) < 0.05
-    end = np.where(leaver, np.datetime64("2026-03-01") + rng.integers(0, 400, m).astype("timedelta64[D]"), np.datetime64("NaT"))
+    end = np.datetime64("2026-03-01") + rng.integers(0, 400, m).astype("timedelta64[D]")
+    end = np.where(leaver, np.maximum(end, start + np.timedelta64(120, "D")), np.datetime64("NaT"))
     return pd.DataFrame(
         {
             "resource_id": _ids("R", m),
@@ -400,7 +409,7 @@ def _network(rng, shape: Shape, n: int) -> tuple[pd.DataFrame, pd.DataFrame]:
             "dur": dur,
             "role_idx": role_idx,
             "fte": rng.choice([0.2, 0.4, 0.6, 0.8], size=total, p=[0.3, 0.4, 0.2, 0.1]),
-            "people": np.where(rng.random(total) < 0.2, 2, 1),
+            "people": 1 + rng.binomial(shape.max_people - 1, 0.2 if shape.max_people <= 2 else 0.5, total),
         }
     )
     # links: one from the last few tasks, sometimes a second from further back
@@ -408,10 +417,12 @@ def _network(rng, shape: Shape, n: int) -> tuple[pd.DataFrame, pd.DataFrame]:
     has = j > 0
     back1 = 1 + np.floor(rng.random(total) * np.minimum(j, 4)).astype(np.int64)
     back2 = 1 + np.floor(rng.random(total) * np.minimum(j, 10)).astype(np.int64)
-    second = has & (rng.random(total) < 0.45) & (back2 != back1)
+    back3 = 1 + np.floor(rng.random(total) * np.minimum(j, 8)).astype(np.int64)
+    second = has & (rng.random(total) < 0.6) & (back2 != back1)
+    third = has & (rng.random(total) < 0.4) & (back3 != back1) & (back3 != back2)
     last = j == size - 1
-    pred = np.concatenate([g[has] - back1[has], g[second] - back2[second], g[last] - 2, g[last] - 3])
-    succ = np.concatenate([g[has], g[second], g[last], g[last]])
+    pred = np.concatenate([g[has] - back1[has], g[second] - back2[second], g[third] - back3[third], g[last] - 2, g[last] - 3])
+    succ = np.concatenate([g[has], g[second], g[third], g[last], g[last]])
     keep = (pred >= first[succ]) & (pred != succ)
     pred, succ = pred[keep], succ[keep]
     links = pd.DataFrame({"pred": pred, "succ": succ}).drop_duplicates().sort_values(["succ", "pred"]).reset_index(drop=True)
@@ -462,7 +473,7 @@ def _assignments(rng, tdf, tasks, resources, tprofile, started, a_start, a_finis
     idx = np.flatnonzero(work)
     people = tasks["people"].to_numpy()[idx]
     idx = np.repeat(idx, people)
-    second = np.concatenate([[0], (idx[1:] == idx[:-1]).astype(int)])
+    second = np.arange(idx.size) - np.repeat(np.cumsum(people) - people, people)  # 0 for the first person
     role = tdf["role"].to_numpy()[idx]
     pool = {r: np.flatnonzero(role_of == r) for r in ROLES}
     pick = np.empty(idx.size, dtype=np.int64)

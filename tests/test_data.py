@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 
 import pmo_lib as pmo
 from pmo_lib import data
+from pmo_lib.data import findings, readers
 from pmo_lib.errors import DataError
 from pmo_lib.schemas import TABLE_NAMES, TABLES
 
@@ -190,7 +191,7 @@ def test_unreadable_file_does_not_cascade_into_link_errors():
 
 
 def test_many_bad_values_are_capped_per_kind(tmp_path, monkeypatch):
-    monkeypatch.setattr(data, "MAX_FINDINGS_PER_KIND", 3)
+    monkeypatch.setattr(findings, "MAX_FINDINGS_PER_KIND", 3)
     shutil.copytree(MINI, tmp_path / "d")
     rows = "\n".join(f"R01,P001,,2026-01-{d:02d},-1" for d in range(5, 25))
     (tmp_path / "d" / "timesheets.csv").write_text("resource_id,project_id,task_id,week_start,hours\n" + rows + "\n")
@@ -301,7 +302,7 @@ def test_workbook_findings_name_the_sheet_and_row(tmp_path):
 
 def test_workbook_that_unpacks_too_large_is_refused(tmp_path, monkeypatch):
     book = _workbook_from(MINI, tmp_path / "plan.xlsx")
-    monkeypatch.setattr(data, "MAX_XLSX_UNCOMPRESSED", 10_000)
+    monkeypatch.setattr(readers, "MAX_XLSX_UNCOMPRESSED", 10_000)
     found = errors_of(book)
     assert any("unpacks to" in f.problem for f in found)
 

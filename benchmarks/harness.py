@@ -1,0 +1,71 @@
+"""A tiny benchmark harness: time a case and its floor in the same run, report the ratio.
+
+Each case and its baseline run alternately ``repeat`` times in this process,
+so both see the same machine state; the figure that matters is the ratio of
+the medians (case / baseline), not the absolute time.
+"""
+
+from __future__ import annotations
+
+import gc
+import statistics
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+
+@dataclass
+class Result:
+    name: str
+    case: float  # median seconds
+    baseline: float  # median seconds
+    baseline_name: str
+    target: float | None = None  # the ratio the case must stay under
+
+    @property
+    def ratio(self) -> float:
+        return self.case / self.baseline if self.baseline else float("inf")
+
+    @property
+    def verdict(self) -> str:
+        if self.target is None:
+            return ""
+        return "ok" if self.ratio <= self.target else "OVER TARGET"
+
+
+def timed(fn: Callable[[], object]) -> float:
+    gc.collect()
+    start = time.perf_counter()
+    fn()
+    return time.perf_counter() - start
+
+
+def compare(
+    name: str,
+    case: Callable[[], object],
+    baseline: Callable[[], object],
+    baseline_name: str,
+    *,
+    repeat: int = 5,
+    warmup: int = 1,
+    target: float | None = None,
+) -> Result:
+    """Median time of ``case`` and ``baseline``, interleaved, after ``warmup`` runs of each."""
+    for _ in range(warmup):
+        case()
+        baseline()
+    case_times, base_times = [], []
+    for _ in range(repeat):
+        base_times.append(timed(baseline))
+        case_times.append(timed(case))
+    return Result(name, statistics.median(case_times), statistics.median(base_times), baseline_name, target)
+
+
+def table(results: list[Result]) -> str:
+    lines = [f"{'case':<38}{'median s':>10}  {'floor / peer':<34}{'median s':>10}{'ratio':>8}  target"]
+    for r in results:
+        target = f"<= {r.target:g}x {r.verdict}" if r.target else ""
+        lines.append(
+            f"{r.name:<38}{r.case:>10.3f}  {r.baseline_name:<34}{r.baseline:>10.3f}{r.ratio:>7.2f}x  {target}"
+        )
+    return "\n".join(lines)

@@ -1,0 +1,92 @@
+"""Run the PMO Lab benchmarks: `make bench` (or `python benchmarks/run.py [--quick]`).
+
+Cases (each against a floor measured in the same run):
+- load + validate the sample dataset vs plain ``pandas.read_csv`` of its files;
+- load + validate the 2,000-project synthetic dataset vs plain ``read_csv``
+  (target: at most 3x);
+- generating the 2,000-project dataset (target: well under a minute), against
+  writing the same tables with ``DataFrame.to_csv`` (the floor of any generator).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+import pandas as pd
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+from harness import compare, table  # noqa: E402
+
+import pmo_lib as pmo  # noqa: E402
+from pmo_lib import data, synth  # noqa: E402
+
+LARGE_DIR = HERE / "data" / "large"
+
+
+def read_all(folder: Path) -> None:
+    for f in sorted(folder.glob("*.csv")):
+        pd.read_csv(f)
+
+
+def ensure_large() -> float:
+    """Generate the large dataset once (kept in benchmarks/data); return generation seconds."""
+    marker = LARGE_DIR / ".shape"
+    shape = repr(synth.LARGE)
+    start = time.perf_counter()
+    if not (marker.exists() and marker.read_text() == shape):
+        synth.write(synth.generate(synth.LARGE), LARGE_DIR)
+        marker.write_text(shape)
+    return time.perf_counter() - start
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="fewer repeats, sample only")
+    args = parser.parse_args()
+    repeat = 3 if args.quick else 5
+    results = []
+    results.append(
+        compare(
+            "load+validate sample (24 projects)",
+            lambda: data.load_portfolio(pmo.SAMPLE_DATA),
+            lambda: read_all(pmo.SAMPLE_DATA),
+            "pandas.read_csv, same files",
+            repeat=repeat,
+        )
+    )
+    if not args.quick:
+        ensure_large()
+        rows = sum(len(pd.read_csv(f, usecols=[0])) for f in LARGE_DIR.glob("*.csv"))
+        print(f"large dataset: {LARGE_DIR} ({rows:,} rows)")
+        results.append(
+            compare(
+                "load+validate 2,000 projects",
+                lambda: data.load_portfolio(LARGE_DIR),
+                lambda: read_all(LARGE_DIR),
+                "pandas.read_csv, same files",
+                repeat=repeat,
+                target=3.0,
+            )
+        )
+        tables = synth.generate(synth.LARGE)
+        results.append(
+            compare(
+                "synth 2,000 projects (generate+write)",
+                lambda: synth.write(synth.generate(synth.LARGE), HERE / "data" / "synth_tmp"),
+                lambda: [t.to_csv(HERE / "data" / "floor.csv") for t in tables.values()],
+                "DataFrame.to_csv of the same tables",
+                repeat=1,
+                warmup=0,
+            )
+        )
+    print(table(results))
+    return 0 if all(r.verdict != "OVER TARGET" for r in results) else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

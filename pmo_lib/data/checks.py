@@ -1,0 +1,431 @@
+"""Checks on typed tables: schema rules (pandera), keys, date order, links between tables, loops.
+
+Every check is vectorised over whole columns; only the rows that fail are
+turned into findings. Keys and links are compared as integer codes (one code
+per distinct value, from pyarrow's dictionary encoding), not as strings.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pandera.pandas as pa
+import pyarrow as pa_
+import pyarrow.compute as pc
+
+from ..schemas import TABLES, TableSpec
+from .findings import Collector, Source, file_rows
+
+
+def check_schema(frame: pd.DataFrame, spec: TableSpec, src: Source, skip: set, unparsed: dict, out: Collector) -> None:
+    """Run the pandera schema (ranges, allowed values, blanks) and turn failures into findings."""
+    try:
+        spec.schema.validate(frame, lazy=True)
+        return
+    except pa.errors.SchemaErrors as exc:
+        cases = exc.failure_cases
+    cases = cases[cases["index"].notna() & ~cases["column"].isin(skip)]
+    for (column, check), group in cases.groupby(["column", "check"], sort=False):
+        if check == "not_nullable" and column in unparsed:
+            group = group[~group["index"].isin(unparsed[column])]
+        col = spec.columns[column]
+        problem, fix = _describe_check(str(check), col)
+        out.add_rows(
+            "error", src, column, file_rows(group["index"].astype("int64")), group["failure_case"], problem, fix
+        )
+
+
+def _describe_check(check: str, col: pa.Column) -> tuple[str, str]:
+    unit = col.metadata.get("unit", "")
+    unit = f" [{unit}]" if unit else ""
+    if check == "not_nullable":
+        return "is blank but required", f"fill it in: {col.description}"
+    for c in col.checks:
+        stats = c.statistics or {}
+        if c.name == "isin" and check.startswith("isin"):
+            values = ", ".join(map(str, stats["allowed_values"]))
+            return "is not one of the allowed values", f"use one of: {values} (spelled exactly as shown)"
+        if c.name == "in_range" and check.startswith("in_range"):
+            lo, hi = stats["min_value"], stats["max_value"]
+            return f"is outside the allowed range {lo} to {hi}{unit}", f"enter a value between {lo} and {hi}"
+        if c.name == "greater_than_or_equal_to" and check.startswith("greater_than_or_equal_to"):
+            lo = stats["min_value"]
+            if lo == 0:
+                return f"is negative{unit}", "enter zero or a positive number"
+            return f"is below the minimum {lo}{unit}", f"enter {lo} or more"
+    return f"failed the check {check}", "correct the value"
+
+
+class Encoder:
+    """Integer codes for id columns, computed once per validation and shared by every check.
+
+    ``codes(frame, column)`` gives one int64 per row (-1 for a blank cell) and
+    the distinct values as a pyarrow array (pyarrow's dictionary encoding is
+    several times faster than ``pd.factorize`` on millions of distinct codes).
+    Keys and links are then compared as integers, never as strings.
+    """
+
+    def __init__(self):
+        self._cache: dict[tuple[int, str], tuple[np.ndarray, pa_.Array]] = {}
+
+    def codes(self, frame: pd.DataFrame, column: str) -> tuple[np.ndarray, pa_.Array]:
+        key = (id(frame), column)
+        if key not in self._cache:
+            self._cache[key] = self._encode(frame[column])
+        return self._cache[key]
+
+    @staticmethod
+    def _encode(series: pd.Series) -> tuple[np.ndarray, pa_.Array]:
+        if pd.api.types.is_datetime64_any_dtype(series):
+            codes, uniques = pd.factorize(series)
+            return codes.astype(np.int64), pa_.array(np.asarray(uniques))
+        arr = pa_.array(series, type=pa_.string(), from_pandas=True)
+        arr = arr.combine_chunks() if isinstance(arr, pa_.ChunkedArray) else arr
+        encoded = pc.dictionary_encode(arr)
+        codes = encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
+        return codes, encoded.dictionary
+
+    def rows(self, frame: pd.DataFrame, columns) -> np.ndarray:
+        """One int64 per row for a multi-column key (rows equal exactly when every column is)."""
+        combined = np.zeros(len(frame), dtype=np.int64)
+        radix = 1
+        for column in columns:
+            codes, values = self.codes(frame, column)
+            size = len(values) + 1
+            if radix * size >= 2**62:  # keep the combined code in range: renumber compactly
+                combined = pd.factorize(combined)[0].astype(np.int64)
+                radix = int(combined.max()) + 1 if combined.size else 1
+            combined = combined * size + (codes + 1)
+            radix *= size
+        return combined
+
+
+def _lookup(enc: Encoder, sub: pd.DataFrame, columns, ref: pd.DataFrame, ref_columns, rows: np.ndarray) -> np.ndarray:
+    """For the rows ``rows`` of ``sub``, whether their key exists in ``ref`` (a boolean array)."""
+    sub_codes = []
+    ref_codes = []
+    for col, ref_col in zip(columns, ref_columns, strict=True):
+        codes, values = enc.codes(sub, col)
+        r_codes, r_values = enc.codes(ref, ref_col)
+        # position of each distinct ref value among the sub column's values (-1: not there)
+        position = pc.index_in(r_values, value_set=values).fill_null(-1).to_numpy(zero_copy_only=False)
+        position = np.append(position.astype(np.int64), -1)  # a blank ref cell (-1) maps to -1
+        sub_codes.append(codes[rows])
+        ref_codes.append(position[r_codes])
+    if len(columns) == 1:
+        known = np.zeros(len(enc.codes(sub, columns[0])[1]) + 1, dtype=bool)
+        known[ref_codes[0][ref_codes[0] >= 0]] = True
+        return known[sub_codes[0]]
+    usable = np.all([c >= 0 for c in ref_codes], axis=0)
+    sub_key = np.zeros(rows.size, dtype=np.int64)
+    ref_key = np.zeros(int(usable.sum()), dtype=np.int64)
+    for col, s, r in zip(columns, sub_codes, ref_codes, strict=True):
+        size = len(enc.codes(sub, col)[1]) + 1
+        sub_key = sub_key * size + s
+        ref_key = ref_key * size + r[usable]
+    return pd.Series(sub_key).isin(pd.unique(ref_key)).to_numpy()
+
+
+def _sorted_and_unique(frame: pd.DataFrame, key: list[str]) -> bool:
+    """True when rows strictly increase by ``key`` (compared column by column), so no key repeats.
+
+    Exports from databases and planning tools usually come sorted by their key;
+    then one linear pass proves uniqueness. False means "not sure": the caller
+    falls back to hashing. Blank cells compare as the empty text.
+    """
+    if len(frame) < 2:
+        return True
+    less = None
+    equal = None
+    for column in key:
+        series = frame[column]
+        if pd.api.types.is_datetime64_any_dtype(series):
+            arr = pa_.array(series.to_numpy(dtype="datetime64[ns]").view("int64"), mask=series.isna().to_numpy())
+            arr = pc.fill_null(arr, np.iinfo(np.int64).min)
+        elif getattr(series.dtype, "storage", None) == "pyarrow":
+            arr = pc.fill_null(pa_.array(series), "")
+        else:
+            return False
+        a, b = arr.slice(0, len(arr) - 1), arr.slice(1)
+        lt, eq = pc.less(a, b), pc.equal(a, b)
+        less = lt if less is None else pc.or_(less, pc.and_(equal, lt))
+        equal = eq if equal is None else pc.and_(equal, eq)
+    return bool(pc.all(less).as_py())
+
+
+def check_keys(frame: pd.DataFrame, spec: TableSpec, src: Source, skip: set, out: Collector, enc: Encoder) -> None:
+    key = list(spec.key)
+    if skip & set(key) or frame.empty:
+        return
+    if _sorted_and_unique(frame, key):
+        return  # the common case of an export sorted by its key: one linear pass
+    codes = enc.rows(frame, key)
+    dup = pd.Series(pd.Series(codes).duplicated(keep="first").to_numpy(), index=frame.index)
+    if not dup.any():
+        return
+    first_row = (
+        pd.Series(frame.index, index=frame.index)
+        .groupby([frame[k] for k in key], dropna=False, sort=False)
+        .transform("first")
+    )
+    rows = file_rows(frame.index[dup])
+    firsts = file_rows(first_row[dup].to_numpy())
+    values = frame.loc[dup, key].astype(str).agg(" / ".join, axis=1)
+    label = " + ".join(key)
+    for (row, first), value in zip(zip(rows, firsts, strict=True), values, strict=True):
+        out.add(
+            "error",
+            src,
+            f"duplicate {label}: the same key is already on row {first}",
+            "remove the duplicate row or give it its own key",
+            row=int(row),
+            column=key[-1],
+            value=value,
+        )
+
+
+def check_date_order(frame: pd.DataFrame, spec: TableSpec, src: Source, out: Collector) -> None:
+    for start, finish in spec.date_order:
+        bad = frame[start].notna() & frame[finish].notna() & (frame[finish] < frame[start])
+        if bad.any():
+            starts = frame.loc[bad, start].dt.strftime("%Y-%m-%d")
+            out.add_rows(
+                "error",
+                src,
+                finish,
+                file_rows(frame.index[bad]),
+                frame.loc[bad, finish].dt.strftime("%Y-%m-%d") + " (before " + start + " " + starts + ")",
+                f"{finish} is before {start}",
+                f"check both dates; {finish} must be on or after {start}",
+            )
+
+
+def check_table_rules(name: str, frame: pd.DataFrame, src: Source, out: Collector) -> None:
+    """Rules that relate columns of one table to each other."""
+    if frame.empty:
+        return
+    if name == "tasks":
+        o, m, p = frame["optimistic_days"], frame["most_likely_days"], frame["pessimistic_days"]
+        bad = o.notna() & m.notna() & p.notna() & ((o > m) | (m > p))
+        out.add_rows(
+            "error",
+            src,
+            "most_likely_days",
+            file_rows(frame.index[bad]),
+            o[bad].astype(str) + " / " + m[bad].astype(str) + " / " + p[bad].astype(str),
+            "three-point estimate is out of order (optimistic / most likely / pessimistic)",
+            "make optimistic <= most likely <= pessimistic",
+        )
+        bad = frame["actual_finish"].notna() & frame["actual_start"].isna()
+        out.add_rows(
+            "error",
+            src,
+            "actual_start",
+            file_rows(frame.index[bad]),
+            [""] * int(bad.sum()),
+            "the task has an actual finish but no actual start",
+            "enter the date the task actually started",
+        )
+        bad = frame["is_milestone"].fillna(False).astype(bool) & (frame["duration_days"] > 0)
+        out.add_rows(
+            "warning",
+            src,
+            "duration_days",
+            file_rows(frame.index[bad]),
+            frame.loc[bad, "duration_days"],
+            "a milestone should have zero duration",
+            "set duration_days to 0 or is_milestone to false",
+        )
+    elif name == "dependencies":
+        bad = same_text(frame["predecessor_id"], frame["successor_id"])
+        out.add_rows(
+            "error",
+            src,
+            "successor_id",
+            file_rows(frame.index[bad]),
+            frame.loc[bad, "successor_id"],
+            "a task cannot depend on itself",
+            "correct the predecessor or successor",
+        )
+    elif name == "assignments":
+        bad = frame["resource_id"].isna() & frame["role"].isna()
+        out.add_rows(
+            "error",
+            src,
+            "role",
+            file_rows(frame.index[bad]),
+            [""] * int(bad.sum()),
+            "the assignment names neither a person (resource_id) nor a role",
+            "fill in resource_id for a named person or role for an unnamed demand",
+        )
+    elif name == "timesheets":
+        bad = frame["week_start"].notna() & (frame["week_start"].dt.day_of_week != 0)
+        out.add_rows(
+            "warning",
+            src,
+            "week_start",
+            file_rows(frame.index[bad]),
+            frame.loc[bad, "week_start"],
+            "week_start is not a Monday",
+            "use the Monday of the week the hours were worked",
+        )
+
+
+def check_foreign_keys(tables, sources, broken: dict[str, set], out: Collector, enc: Encoder) -> None:
+    """Check the links of every table (see :func:`check_links`)."""
+    for name in tables:
+        check_links(name, tables, sources, broken, out, enc)
+
+
+def check_links(name: str, tables, sources, broken: dict[str, set], out: Collector, enc: Encoder) -> None:
+    """Every code that refers to another table (task → project, timesheet → person, ...) must exist there."""
+    frame = tables[name]
+    spec = TABLES[name]
+    failed: dict[tuple, np.ndarray] = {}  # rows already reported for a shorter key (e.g. unknown project)
+    for fk in spec.foreign_keys:
+        if broken.get(name, set()) & set(fk.columns) or frame.empty:
+            continue
+        if broken.get(fk.table, set()) & set(fk.ref_columns):
+            continue  # the referenced table is unreadable or lacks its key: reported already
+        check = frame[fk.columns[-1]].notna()
+        if not check.any():
+            continue
+        ref = tables.get(fk.table)
+        if ref is None:
+            if not TABLES[fk.table].required_table:  # a missing projects table is reported once
+                out.add(
+                    fk.severity,
+                    sources[name],
+                    f"{int(check.sum())} row(s) refer to {fk.table} ({', '.join(fk.ref_columns)}) "
+                    f"but there is no {fk.table} table",
+                    f"add {fk.table}.csv (or a '{fk.table}' sheet), or leave {fk.columns[-1]} blank",
+                    column=fk.columns[-1],
+                )
+            continue
+        rows = check.to_numpy().copy()
+        if fk.columns[:-1] in failed:
+            rows &= ~failed[fk.columns[:-1]]
+        rows = np.flatnonzero(rows)
+        found = _lookup(enc, frame, fk.columns, ref, fk.ref_columns, rows)
+        if found.all():
+            continue
+        missing = np.zeros(len(frame), dtype=bool)
+        missing[rows[~found]] = True
+        failed[fk.columns] = missing
+        bad = frame[missing]
+        ref_label = sources[fk.table].label if fk.table in sources else f"{fk.table} (absent)"
+        what = " + ".join(fk.columns)
+        if len(fk.columns) == 1:
+            values = bad[fk.columns[0]]
+            problem = f"refers to a {fk.ref_columns[0]} that is not in {ref_label}"
+        else:
+            values = bad[list(fk.columns)].astype(str).agg(" / ".join, axis=1)
+            problem = f"refers to {what} that is not in {ref_label}"
+        out.add_rows(
+            fk.severity,
+            sources[name],
+            fk.columns[-1],
+            file_rows(bad.index),
+            values,
+            problem,
+            f"correct the code or add the missing row to {ref_label}",
+        )
+
+
+def _stack(a: pd.Series, b: pd.Series) -> pd.Series:
+    """``a`` then ``b`` as one text column."""
+    return pd.concat([a.astype("str"), b.astype("str")], ignore_index=True)
+
+
+def same_text(a: pd.Series, b: pd.Series) -> np.ndarray:
+    """Row-wise equality of two text columns (blank never equals anything)."""
+    codes, _ = Encoder._encode(_stack(a, b))
+    n = len(a)
+    return (codes[:n] == codes[n:]) & (codes[:n] >= 0)
+
+
+def check_cycles(deps: pd.DataFrame, src: Source, out: Collector, enc: Encoder) -> None:
+    """Find dependency loops with a vectorised topological sort (Kahn's algorithm).
+
+    Nodes whose in-degree never reaches zero lie on a loop or after one; only
+    for those does a short walk name the tasks of each loop.
+    """
+    same = same_text(deps["predecessor_id"], deps["successor_id"])
+    keep = deps["predecessor_id"].notna().to_numpy() & deps["successor_id"].notna().to_numpy() & ~same
+    if not keep.any():
+        return
+    project, project_values = enc.codes(deps, "project_id")
+    task_codes, task_values = Encoder._encode(_stack(deps["predecessor_id"], deps["successor_id"]))
+    m = len(deps)
+    width = len(task_values) + 1
+    node_keys = np.concatenate([(project * width + task_codes[:m])[keep], (project * width + task_codes[m:])[keep]])
+    codes, uniques = pd.factorize(node_keys)
+    deps = deps[keep]
+    m = len(deps)
+    pred, succ = codes[:m], codes[m:]
+    left = topological_leftovers(pred, succ, len(uniques))
+    if not left.any():
+        return
+
+    def name(node: int) -> tuple[str, str]:
+        key = int(uniques[node])
+        return str(project_values[key // width]), str(task_values[key % width])
+
+    rows = file_rows(deps.index)
+    edge_left = left[pred] & left[succ]
+    preds_of: dict[int, list[tuple[int, int]]] = {}
+    for p, s, r in zip(pred[edge_left], succ[edge_left], rows[edge_left], strict=True):
+        preds_of.setdefault(int(s), []).append((int(p), int(r)))
+    reported: set[frozenset] = set()
+    for start in np.flatnonzero(left):
+        path, seen, node = [], {}, int(start)
+        while node not in seen:
+            seen[node] = len(path)
+            path.append(node)
+            node = preds_of[node][0][0]
+        loop = path[seen[node] :]
+        key = frozenset(loop)
+        if key in reported:
+            continue
+        reported.add(key)
+        loop = list(reversed(loop))  # predecessor → successor order
+        tasks = [name(i)[1] for i in loop]
+        project = name(loop[0])[0]
+        row = min(r for p, r in preds_of[loop[0]] if p == loop[-1])
+        chain = " → ".join([*tasks, tasks[0]])
+        out.add(
+            "error",
+            src,
+            f"dependency loop in project {project}: {chain}",
+            "a task cannot (indirectly) wait for itself; remove or reverse one of these links",
+            row=row,
+            column="successor_id",
+            value=chain,
+        )
+
+
+def topological_leftovers(pred: np.ndarray, succ: np.ndarray, n: int) -> np.ndarray:
+    """Boolean mask of nodes that a topological sort cannot place (on or after a loop).
+
+    Kahn's algorithm, one numpy step per level of the network: links are held
+    in CSR form (sorted by predecessor), so each step touches only the links
+    leaving the current frontier.
+    """
+    order = np.argsort(pred, kind="stable")
+    succ_sorted = succ[order]
+    starts = np.searchsorted(pred[order], np.arange(n + 1))
+    indeg = np.bincount(succ, minlength=n)
+    placed = np.zeros(n, dtype=bool)
+    frontier = np.flatnonzero(indeg == 0)
+    while frontier.size:
+        placed[frontier] = True
+        counts = starts[frontier + 1] - starts[frontier]
+        total = int(counts.sum())
+        if total == 0:
+            break
+        offsets = np.repeat(starts[frontier] - np.cumsum(counts) + counts, counts) + np.arange(total)
+        targets = succ_sorted[offsets]
+        indeg -= np.bincount(targets, minlength=n)
+        touched = np.unique(targets)
+        frontier = touched[indeg[touched] == 0]
+    return ~placed
