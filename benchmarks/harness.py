@@ -65,7 +65,5 @@ def table(results: list[Result]) -> str:
     lines = [f"{'case':<38}{'median s':>10}  {'floor / peer':<34}{'median s':>10}{'ratio':>8}  target"]
     for r in results:
         target = f"<= {r.target:g}x {r.verdict}" if r.target else ""
-        lines.append(
-            f"{r.name:<38}{r.case:>10.3f}  {r.baseline_name:<34}{r.baseline:>10.3f}{r.ratio:>7.2f}x  {target}"
-        )
+        lines.append(f"{r.name:<38}{r.case:>10.3f}  {r.baseline_name:<34}{r.baseline:>10.3f}{r.ratio:>7.2f}x  {target}")
     return "\n".join(lines)

@@ -7,6 +7,7 @@ Bad data never shows a Python traceback; it shows findings.
 from __future__ import annotations
 
 import sys
+from datetime import date
 from pathlib import Path
 
 import click
@@ -27,10 +28,8 @@ def format_findings(result, max_per_kind: int = 5) -> str:
     lines.append(f"  {'table':<16}{'rows':>8}  {'file':<34}encoding")
     for name, src in result.sources.items():
         lines.append(f"  {name:<16}{src.rows:>8}  {src.label:<34}{src.encoding}")
-    counts = {s: sum(f.severity == s for f in result.findings) for s in ("error", "warning", "note")}
-    verdict = "the data is ready to use." if result.ok else "fix the errors below and run `pmo validate` again."
     lines.append("")
-    lines.append(f"Result: {counts['error']} error(s), {counts['warning']} warning(s), {counts['note']} note(s) - {verdict}")
+    lines.append(f"Result: {result.verdict()}")
     by_file: dict[str, list] = {}
     for f in result.findings:
         by_file.setdefault(f.file or f.table or "(dataset)", []).append(f)
@@ -97,23 +96,25 @@ def validate(path: Path, max_per_kind: int, fmt: str) -> None:
 @click.option("--seed", default=20261031, show_default=True, help="Random seed; the same seed gives the same data.")
 @click.option("--as-of", default="2026-10-31", show_default=True, help="Status date of the dataset (YYYY-MM-DD).")
 @click.option("--max-people", default=2, show_default=True, help="Most people booked on one task.")
-def synth(out: Path, projects: int, resources, min_tasks: int, max_tasks: int, seed: int, as_of: str, max_people: int) -> None:
+def synth(
+    out: Path, projects: int, resources, min_tasks: int, max_tasks: int, seed: int, as_of: str, max_people: int
+) -> None:
     """Generate a fictional portfolio dataset (the sample, or a large one for benchmarks)."""
-    import pandas as pd
-
     from . import synth as gen
 
     if projects < 1 or min_tasks < 3 or max_tasks < min_tasks or max_people < 1:
         _usage_error("synth", "need --projects >= 1, 3 <= --min-tasks <= --max-tasks and --max-people >= 1")
     try:
-        pd.Timestamp(as_of)
+        date.fromisoformat(as_of)
     except ValueError:
         _usage_error("synth", f"--as-of {as_of!r} is not a date in the form YYYY-MM-DD")
     if resources is None:
         resources = max(60, projects * 3 // 4)
     if resources < 20:
         _usage_error("synth", "need --resources >= 20 so every role is staffed")
-    shape = gen.Shape(projects, resources, min_tasks, max_tasks, seed, as_of, max_people)
+    shape = gen.Shape(
+        projects, resources, min_tasks, max_tasks, seed, date.fromisoformat(as_of).isoformat(), max_people
+    )
     tables = gen.generate(shape)
     written = gen.write(tables, out)
     rows = sum(len(t) for t in tables.values())

@@ -34,9 +34,7 @@ def strip_noise(path: Path) -> None:
 def refresh(path: Path) -> None:
     import papermill
 
-    papermill.execute_notebook(
-        str(path), str(path), kernel_name="python3", progress_bar=False, cwd=str(path.parent)
-    )
+    papermill.execute_notebook(str(path), str(path), kernel_name="python3", progress_bar=False, cwd=str(path.parent))
     strip_noise(path)
 
 

@@ -222,7 +222,10 @@ _table(
                 "project_id": ident("Project of both tasks."),
                 "predecessor_id": ident("Task that drives the link."),
                 "successor_id": ident("Task that is driven."),
-                "type": category("Link type: finish-to-start, start-to-start, finish-to-finish, start-to-finish; blank means FS.", LINK_TYPES),
+                "type": category(
+                    "Link type: finish-to-start, start-to-start, finish-to-finish, start-to-finish; blank means FS.",
+                    LINK_TYPES,
+                ),
                 "lag_days": number("Lag (positive) or lead (negative); blank means 0.", "working days"),
             },
         ),
@@ -413,7 +416,9 @@ _table(
             {
                 "project_id": ident("Project."),
                 "month": month("Reporting month, as YYYY-MM."),
-                "overall_rag": category("Overall RAG: R (red), A (amber), G (green).", RAG, required=True, nullable=False),
+                "overall_rag": category(
+                    "Overall RAG: R (red), A (amber), G (green).", RAG, required=True, nullable=False
+                ),
                 "schedule_rag": category("Schedule RAG.", RAG),
                 "cost_rag": category("Cost RAG.", RAG),
                 "scope_rag": category("Scope RAG.", RAG),

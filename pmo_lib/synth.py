@@ -125,11 +125,14 @@ def _holidays(start="2024-01-01", end="2028-12-31") -> dict[str, np.ndarray]:
     for y in years:
         e = pd.Timestamp(f"{y}-{easter[y]}")
         days += [f"{y}-01-01", e - pd.Timedelta(days=2), e + pd.Timedelta(days=1), f"{y}-12-25", f"{y}-12-26"]
-        days += [pd.Timestamp(f"{y}-05-31") - pd.offsets.Week(weekday=0), pd.Timestamp(f"{y}-08-31") - pd.offsets.Week(weekday=0)]
+        days += [
+            pd.Timestamp(f"{y}-05-31") - pd.offsets.Week(weekday=0),
+            pd.Timestamp(f"{y}-08-31") - pd.offsets.Week(weekday=0),
+        ]
     std = pd.DatetimeIndex(days)
-    std = std[std.dayofweek < 5]
+    std = std[std.day_of_week < 5]
     north = std.append(pd.DatetimeIndex([f"{y}-12-{d}" for y in years for d in (27, 28, 29, 30)]))
-    north = north[north.dayofweek < 5]
+    north = north[north.day_of_week < 5]
     return {
         "standard": np.sort(std.values.astype("datetime64[D]")),
         "site_north": np.sort(np.unique(north.values.astype("datetime64[D]"))),
@@ -137,7 +140,7 @@ def _holidays(start="2024-01-01", end="2028-12-31") -> dict[str, np.ndarray]:
 
 
 def _people(rng, n) -> np.ndarray:
-    combos = np.array([f"{f} {l}" for f in FIRST for l in LAST])
+    combos = np.array([f"{first} {last}" for first in FIRST for last in LAST])
     if n > combos.size:
         extra = np.array([f"{c} {i // combos.size + 2}" for i, c in enumerate(np.resize(combos, n - combos.size))])
         combos = np.concatenate([combos, extra])
@@ -145,6 +148,8 @@ def _people(rng, n) -> np.ndarray:
 
 
 def _ids(prefix, n, width=None) -> np.ndarray:
+    if n == 0:
+        return np.array([], dtype=object)
     width = width or max(3, len(str(n)))
     return np.char.add(prefix, np.char.zfill(np.arange(1, n + 1).astype(str), width)).astype(object)
 
@@ -177,14 +182,22 @@ def generate(shape: Shape = SAMPLE) -> dict[str, pd.DataFrame]:
 
     n = shape.projects
     pid = _ids("P", n)
-    profile = PROFILES[rng.permutation(np.resize(np.arange(PROFILES.size), n))] if n >= PROFILES.size else np.resize(PROFILES, n)
+    profile = (
+        PROFILES[rng.permutation(np.resize(np.arange(PROFILES.size), n))]
+        if n >= PROFILES.size
+        else np.resize(PROFILES, n)
+    )
     n_port = max(3, n // 150)
     portfolios = np.array(PORTFOLIOS + [f"Portfolio {i:02d}" for i in range(4, n_port + 1)], dtype=object)
     port = portfolios[np.arange(n) % n_port]
-    programme = np.array([PROGRAMMES.get(p, [f"{p} Change", f"{p} Run"])[i % 2] for i, p in enumerate(port)], dtype=object)
+    programme = np.array(
+        [PROGRAMMES.get(p, [f"{p} Change", f"{p} Run"])[i % 2] for i, p in enumerate(port)], dtype=object
+    )
     a, b = PROJECT_WORDS
     pname = np.array([f"{a[i % len(a)]} {b[(i * 7 + i // len(a)) % len(b)]}" for i in range(n)], dtype=object)
-    pname = np.where(np.arange(n) >= len(a) * len(b), pname + " " + (np.arange(n) // (len(a) * len(b)) + 1).astype(str), pname)
+    pname = np.where(
+        np.arange(n) >= len(a) * len(b), pname + " " + (np.arange(n) // (len(a) * len(b)) + 1).astype(str), pname
+    )
 
     # project start: closed ones early enough to finish; new ones after the as-of date
     window0 = np.datetime64("2025-05-05")
@@ -246,7 +259,9 @@ def generate(shape: Shape = SAMPLE) -> dict[str, pd.DataFrame]:
         started |= closed_t
         finished |= closed_t
     done_days = np.busday_count(a_start_d, np.minimum(tcut, a_finish_d) + 1, holidays=std)
-    pct = np.where(finished, 100.0, np.where(started, np.clip(np.round(100 * done_days / np.maximum(a_dur, 1)), 5, 95), 0.0))
+    pct = np.where(
+        finished, 100.0, np.where(started, np.clip(np.round(100 * done_days / np.maximum(a_dur, 1)), 5, 95), 0.0)
+    )
 
     rates = ROLE_RATE[tasks["role_idx"].to_numpy()]
     fte = tasks["fte"].to_numpy()
@@ -297,7 +312,9 @@ def generate(shape: Shape = SAMPLE) -> dict[str, pd.DataFrame]:
         "execute",
     )
     status = np.select(
-        [profile == "on_hold", profile == "closed", profile == "cancelled"], ["on_hold", "closed", "cancelled"], "active"
+        [profile == "on_hold", profile == "closed", profile == "cancelled"],
+        ["on_hold", "closed", "cancelled"],
+        "active",
     )
     pm = resources.loc[resources["role"] == "project_manager", "name"].to_numpy()
     projects = pd.DataFrame(
@@ -319,7 +336,9 @@ def generate(shape: Shape = SAMPLE) -> dict[str, pd.DataFrame]:
         }
     )
     tables = {"projects": projects, "tasks": tdf, "dependencies": ddf, "resources": resources}
-    tables["assignments"], named = _assignments(rng, tdf, tasks, resources, profile[tproj], started, a_start_d, a_finish_d)
+    tables["assignments"], named = _assignments(
+        rng, tdf, tasks, resources, profile[tproj], started, a_start_d, a_finish_d
+    )
     tables["timesheets"] = _timesheets(rng, named, resources, pcost, tcut, as_of, projects)
     tables["financials"] = _financials(rng, projects, tables["timesheets"], resources, pcost, cut, as_of, profile)
     raid = _raid(rng, projects, profile, cut, as_of, people)
@@ -392,12 +411,16 @@ def _network(rng, shape: Shape, n: int) -> tuple[pd.DataFrame, pd.DataFrame]:
     alt = np.array([roles_of[ph][-1] for ph in phase])
     role_idx = np.where(rng.random(total) < 0.4, alt, role_idx)
     verbs = [ph[3] for ph in PHASES]
-    verb = np.array([verbs[ph][i % len(verbs[ph])] for ph, i in zip(phase, rng.integers(0, 12, total), strict=True)], dtype=object)
+    verb = np.array(
+        [verbs[ph][i % len(verbs[ph])] for ph, i in zip(phase, rng.integers(0, 12, total), strict=True)], dtype=object
+    )
     obj = np.array(OBJECTS, dtype=object)[rng.integers(0, len(OBJECTS), total)]
     name = verb + " " + obj
     milestone = (j == 0) | (j == size - 1) | (rng.random(total) < 0.06)
     name = np.where(j == 0, "Project start", np.where(j == size - 1, "Project complete", name))
-    name = np.where(milestone & (j > 0) & (j < size - 1), np.array([ph[0] for ph in PHASES], dtype=object)[phase] + " gate", name)
+    name = np.where(
+        milestone & (j > 0) & (j < size - 1), np.array([ph[0] for ph in PHASES], dtype=object)[phase] + " gate", name
+    )
     dur = np.where(milestone, 0, rng.integers(3, 31, total))
     tasks = pd.DataFrame(
         {
@@ -421,11 +444,18 @@ def _network(rng, shape: Shape, n: int) -> tuple[pd.DataFrame, pd.DataFrame]:
     second = has & (rng.random(total) < 0.6) & (back2 != back1)
     third = has & (rng.random(total) < 0.4) & (back3 != back1) & (back3 != back2)
     last = j == size - 1
-    pred = np.concatenate([g[has] - back1[has], g[second] - back2[second], g[third] - back3[third], g[last] - 2, g[last] - 3])
+    pred = np.concatenate(
+        [g[has] - back1[has], g[second] - back2[second], g[third] - back3[third], g[last] - 2, g[last] - 3]
+    )
     succ = np.concatenate([g[has], g[second], g[third], g[last], g[last]])
     keep = (pred >= first[succ]) & (pred != succ)
     pred, succ = pred[keep], succ[keep]
-    links = pd.DataFrame({"pred": pred, "succ": succ}).drop_duplicates().sort_values(["succ", "pred"]).reset_index(drop=True)
+    links = (
+        pd.DataFrame({"pred": pred, "succ": succ})
+        .drop_duplicates()
+        .sort_values(["succ", "pred"])
+        .reset_index(drop=True)
+    )
     m = len(links)
     kind = rng.choice(np.array(["FS", "SS", "FF", "SF"]), size=m, p=[0.84, 0.08, 0.05, 0.03])
     r = rng.random(m)
@@ -476,12 +506,14 @@ def _assignments(rng, tdf, tasks, resources, tprofile, started, a_start, a_finis
     second = np.arange(idx.size) - np.repeat(np.cumsum(people) - people, people)  # 0 for the first person
     role = tdf["role"].to_numpy()[idx]
     pool = {r: np.flatnonzero(role_of == r) for r in ROLES}
-    pick = np.empty(idx.size, dtype=np.int64)
-    base = rng.integers(0, 1 << 30, len(tdf))[idx]  # one draw per task: its two people differ
+    pick = np.full(idx.size, -1, dtype=np.int64)
+    base = rng.integers(0, 1 << 30, len(tdf))[idx]  # one draw per task: its people all differ
     for r in ROLES:
-        sel = role == r
         members = pool[r]
+        sel = (role == r) & (second < members.size)  # never more people than the role has
         pick[sel] = members[(base[sel] + second[sel]) % members.size]
+    keep = pick >= 0
+    idx, second, role, pick = idx[keep], second[keep], role[keep], pick[keep]
     unnamed = (~started[idx]) & (rng.random(idx.size) < 0.25)
     start = np.where(started[idx], a_start[idx], tdf["baseline_start"].to_numpy()[idx])
     finish = np.where(started[idx], a_finish[idx], tdf["baseline_finish"].to_numpy()[idx])
@@ -582,7 +614,13 @@ def _financials(rng, projects, timesheets, resources, pcost, cut, as_of, profile
     rate = resources.set_index("resource_id")["cost_rate"]
     labour = timesheets["hours"].to_numpy() * rate.reindex(timesheets["resource_id"]).to_numpy()
     lab = (
-        pd.DataFrame({"project_id": timesheets["project_id"], "month": timesheets["week_start"].to_numpy().astype("datetime64[M]"), "v": labour})
+        pd.DataFrame(
+            {
+                "project_id": timesheets["project_id"],
+                "month": timesheets["week_start"].to_numpy().astype("datetime64[M]"),
+                "v": labour,
+            }
+        )
         .groupby(["project_id", "month"])["v"]
         .sum()
     )
@@ -596,10 +634,23 @@ def _financials(rng, projects, timesheets, resources, pcost, cut, as_of, profile
             actual = np.where(past, np.round(lab_actual, 2), np.nan)
         else:
             actual = np.where(past, np.round(b * pcost[rep] * (0.8 + 0.4 * rng.random(rep.size)), 2), np.nan)
-        stopped = np.isin(profile[rep], ["closed", "cancelled"]) | (month > as_of.astype("datetime64[M]")) & (profile[rep] == "on_hold")
+        stopped = np.isin(profile[rep], ["closed", "cancelled"]) | (month > as_of.astype("datetime64[M]")) & (
+            profile[rep] == "on_hold"
+        )
         future = np.where(stopped, 0.0, np.round(b * pcost[rep], 2))
         forecast = np.where(past, actual, future)
-        rows.append(pd.DataFrame({"project_id": pid, "month": month, "category": cat, "budget": b, "actual": actual, "forecast": forecast}))
+        rows.append(
+            pd.DataFrame(
+                {
+                    "project_id": pid,
+                    "month": month,
+                    "category": cat,
+                    "budget": b,
+                    "actual": actual,
+                    "forecast": forecast,
+                }
+            )
+        )
     fin = pd.concat(rows, ignore_index=True).sort_values(["project_id", "month", "category"], kind="stable")
     return fin.reset_index(drop=True)
 
@@ -623,9 +674,15 @@ def _raid(rng, projects, profile, cut, as_of, people) -> dict[str, pd.DataFrame]
     m = rep.size
     tmpl = rng.integers(0, len(RISK_TEMPLATES), m)
     status = np.where((rng.random(m) < 0.25) | np.isin(profile[rep], ["closed", "cancelled"]), "closed", "open")
-    closed_on = np.where(status == "closed", np.minimum(raised + rng.integers(10, 120, m).astype("timedelta64[D]"), as_of), np.datetime64("NaT"))
+    closed_on = np.where(
+        status == "closed",
+        np.minimum(raised + rng.integers(10, 120, m).astype("timedelta64[D]"), as_of),
+        np.datetime64("NaT"),
+    )
     closed_on = np.where(status == "closed", np.maximum(closed_on, raised), closed_on)
-    owner = np.where(rng.random(m) < 0.08, None, np.where(rng.random(m) < 0.6, manager[rep], people[rng.integers(0, people.size, m)]))
+    owner = np.where(
+        rng.random(m) < 0.08, None, np.where(rng.random(m) < 0.6, manager[rep], people[rng.integers(0, people.size, m)])
+    )
     risks = pd.DataFrame(
         {
             "risk_id": _ids("RK", m),
@@ -648,7 +705,11 @@ def _raid(rng, projects, profile, cut, as_of, people) -> dict[str, pd.DataFrame]
     m = rep.size
     status = rng.choice(["open", "in_progress", "closed"], size=m, p=[0.3, 0.2, 0.5])
     status = np.where(np.isin(profile[rep], ["closed", "cancelled"]), "closed", status)
-    closed_on = np.where(status == "closed", np.minimum(raised + rng.integers(3, 60, m).astype("timedelta64[D]"), as_of), np.datetime64("NaT"))
+    closed_on = np.where(
+        status == "closed",
+        np.minimum(raised + rng.integers(3, 60, m).astype("timedelta64[D]"), as_of),
+        np.datetime64("NaT"),
+    )
     issues = pd.DataFrame(
         {
             "issue_id": _ids("IS", m),
@@ -673,7 +734,11 @@ def _raid(rng, projects, profile, cut, as_of, people) -> dict[str, pd.DataFrame]
     status = np.where(is_rebase, "approved", status)
     title = np.array(CHANGE_TITLES, dtype=object)[rng.integers(0, len(CHANGE_TITLES), m)]
     title = np.where(is_rebase, "Re-baseline schedule after scope change", title)
-    decided = np.where(status != "proposed", np.minimum(raised + rng.integers(3, 30, m).astype("timedelta64[D]"), as_of), np.datetime64("NaT"))
+    decided = np.where(
+        status != "proposed",
+        np.minimum(raised + rng.integers(3, 30, m).astype("timedelta64[D]"), as_of),
+        np.datetime64("NaT"),
+    )
     changes = pd.DataFrame(
         {
             "change_id": _ids("CR", m),
@@ -692,17 +757,27 @@ def _raid(rng, projects, profile, cut, as_of, people) -> dict[str, pd.DataFrame]
 def _status_updates(rng, projects, profile, pslip, pcost, cut, as_of) -> pd.DataFrame:
     start = projects["baseline_start"].to_numpy().astype("datetime64[D]")
     live = (profile != "new") & (start <= as_of)
-    end = np.where(np.isin(profile, ["closed"]), projects["forecast_finish"].to_numpy().astype("datetime64[D]"), np.minimum(cut, as_of))
+    end = np.where(
+        np.isin(profile, ["closed"]),
+        projects["forecast_finish"].to_numpy().astype("datetime64[D]"),
+        np.minimum(cut, as_of),
+    )
     idx = np.flatnonzero(live)
     rep, month = _month_range(start[idx], end[idx])
     rep = idx[rep]
     m = rep.size
     first_m = start.astype("datetime64[M]")[rep]
     age = (month - first_m).astype(np.int64)
-    sched = np.where(pslip[rep] > 1.2, np.where(age > 4, "R", np.where(age > 1, "A", "G")), np.where(rng.random(m) < 0.1, "A", "G"))
-    cost = np.where(pcost[rep] > 1.15, np.where(age > 5, "R", np.where(age > 2, "A", "G")), np.where(rng.random(m) < 0.08, "A", "G"))
+    sched = np.where(
+        pslip[rep] > 1.2, np.where(age > 4, "R", np.where(age > 1, "A", "G")), np.where(rng.random(m) < 0.1, "A", "G")
+    )
+    cost = np.where(
+        pcost[rep] > 1.15, np.where(age > 5, "R", np.where(age > 2, "A", "G")), np.where(rng.random(m) < 0.08, "A", "G")
+    )
     scope = np.where(rng.random(m) < 0.07, "A", "G")
-    worst = np.where((sched == "R") | (cost == "R"), "R", np.where((sched == "A") | (cost == "A") | (scope == "A"), "A", "G"))
+    worst = np.where(
+        (sched == "R") | (cost == "R"), "R", np.where((sched == "A") | (cost == "A") | (scope == "A"), "A", "G")
+    )
     overall = np.where(profile[rep] == "on_hold", "A", worst)
     # the project manager sometimes reports greener than the numbers say
     rosy = (overall == "R") & (rng.random(m) < 0.3)

@@ -28,9 +28,7 @@ def errors_of(path) -> list:
 
 
 def has(findings, file, row, column, problem):
-    return any(
-        f.file == file and f.row == row and f.column == column and problem in f.problem for f in findings
-    )
+    return any(f.file == file and f.row == row and f.column == column and problem in f.problem for f in findings)
 
 
 # ---------------------------------------------------------------- loading good data
@@ -173,9 +171,7 @@ def test_every_broken_fixture_has_an_expectation_and_only_expected_errors(case):
     expected = [e for e in EXPECTED if e[0] == case]
     assert expected, f"add the expected findings of broken/{case} to EXPECTED"
     found = errors_of(BROKEN / case)
-    unexpected = [
-        f for f in found if not any(has([f], *e[1:]) for e in expected) and case != "ragged_row"
-    ]
+    unexpected = [f for f in found if not any(has([f], *e[1:]) for e in expected) and case != "ragged_row"]
     assert not unexpected, "\n".join(map(str, unexpected))
 
 

@@ -16,8 +16,8 @@ Modules: ``readers`` (CSV via pyarrow, xlsx via openpyxl), ``parsing`` (types),
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
-from functools import partial
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 import pandas as pd
@@ -112,11 +112,21 @@ class ValidationResult:
     def ok(self) -> bool:
         return not self.errors
 
+    def verdict(self) -> str:
+        """One line: how many errors, warnings and notes, and what to do next."""
+        counts = {s: sum(f.severity == s for f in self.findings) for s in ("error", "warning", "note")}
+        todo = "the data is ready to use." if self.ok else "fix the errors and check again."
+        return f"{counts['error']} error(s), {counts['warning']} warning(s), {counts['note']} note(s) - {todo}"
+
+    def portfolio_or_raise(self) -> Portfolio:
+        """The loaded portfolio, or one `DataError` listing every error found."""
+        if not self.ok:
+            raise DataError(self.findings, source=self.path.name)
+        return self.portfolio
+
     def findings_frame(self) -> pd.DataFrame:
         cols = ["severity", "table", "file", "row", "column", "value", "problem", "fix"]
         return pd.DataFrame([f.as_dict() for f in self.findings], columns=cols)
-
-
 
 
 def finish(frame: pd.DataFrame, spec: TableSpec) -> pd.DataFrame:
@@ -129,6 +139,9 @@ def finish(frame: pd.DataFrame, spec: TableSpec) -> pd.DataFrame:
             valid = text.where(text.isin(values))  # bad values were reported already
             frame[name] = pd.Categorical(valid, categories=values, ordered=values == list(STAGES))
     return frame
+
+
+_REFERENCED = {fk.table for spec in TABLES.values() for fk in spec.foreign_keys}
 
 
 def _check_table(name: str, frame: pd.DataFrame, src: Source, enc: checks.Encoder, out: Collector):
@@ -203,7 +216,7 @@ def validate(path: str | Path) -> ValidationResult:
         files = table_files(path, out)
         # read and check the tables side by side (pyarrow and numpy release the GIL),
         # biggest first; each table has its own collector so findings keep a fixed order
-        order = sorted(files, key=lambda name: -files[name].stat().st_size)
+        order = sorted(files, key=lambda name: (name not in _REFERENCED, -files[name].stat().st_size))
         job = partial(_read_and_check, files=files, enc=enc)
     elif path.suffix.lower() in (".xlsx", ".xlsm"):
         raw = read_workbook(path, out)
@@ -270,7 +283,7 @@ def load_portfolio(path: str | Path) -> Portfolio:
 def empty_table(name: str) -> pd.DataFrame:
     """An empty frame with the canonical columns and types of table ``name``."""
     spec = TABLES[name]
-    frame = pd.DataFrame({c: empty_column(col.metadata["kind"], 0, pd.RangeIndex(0)) for c, col in spec.columns.items()})
+    frame = pd.DataFrame(
+        {c: empty_column(col.metadata["kind"], 0, pd.RangeIndex(0)) for c, col in spec.columns.items()}
+    )
     return finish(frame, spec)
-
-

@@ -62,10 +62,10 @@ def _arrow_read(path: Path, encoding: str, delimiter: str, types: dict, threads:
 
     return pacsv.read_csv(
         path,
-        read_options=pacsv.ReadOptions(use_threads=threads, encoding="utf8" if encoding.startswith("utf-8") else encoding),
-        parse_options=pacsv.ParseOptions(
-            delimiter=delimiter, ignore_empty_lines=False, invalid_row_handler=on_bad_row
+        read_options=pacsv.ReadOptions(
+            use_threads=threads, encoding="utf8" if encoding.startswith("utf-8") else encoding
         ),
+        parse_options=pacsv.ParseOptions(delimiter=delimiter, ignore_empty_lines=False, invalid_row_handler=on_bad_row),
         convert_options=pacsv.ConvertOptions(
             column_types=types,
             null_values=[""],
@@ -132,7 +132,9 @@ def read_csv(path: Path, spec: TableSpec | None, table: str, out: Collector) -> 
                     continue
                 if "UTF8" in message or "utf8" in message.lower():
                     break  # try the next encoding
-                out.add("error", src, f"the file could not be read as CSV ({message})", "export it again as 'CSV UTF-8'")
+                out.add(
+                    "error", src, f"the file could not be read as CSV ({message})", "export it again as 'CSV UTF-8'"
+                )
                 return None, src
             except UnicodeDecodeError:
                 break
@@ -232,7 +234,12 @@ def table_files(path: Path, out: Collector) -> dict[str, Path]:
             continue
         name = canonical_header(file.stem)
         if name not in TABLES:
-            out.add("note", Source("", file.name, file), f"'{file.name}' is not a PMO Lab table and was ignored", "nothing to do")
+            out.add(
+                "note",
+                Source("", file.name, file),
+                f"'{file.name}' is not a PMO Lab table and was ignored",
+                "nothing to do",
+            )
             continue
         files[name] = file
     return files

@@ -1,0 +1,27 @@
+"""Shared helpers for the test suite."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def run_pmo(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
+    """Run the installed ``pmo`` console script exactly as a user would."""
+    exe = Path(sys.executable).with_name("pmo")
+    env = dict(os.environ, PYTHONWARNINGS="ignore")
+    return subprocess.run(
+        [str(exe), *args], capture_output=True, text=True, cwd=cwd or REPO, env=env, timeout=300, check=False
+    )
+
+
+@pytest.fixture
+def pmo():
+    return run_pmo

@@ -1,0 +1,141 @@
+"""The `pmo` command, run as a real subprocess: exit codes, messages, no tracebacks."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from conftest import FIXTURES, REPO
+
+BROKEN = sorted(p.name for p in (FIXTURES / "broken").iterdir())
+
+
+def test_help_lists_every_command_with_a_line_each(pmo):
+    result = pmo("--help")
+    assert result.returncode == 0
+    for command, words in (
+        ("validate", "Check a dataset"),
+        ("synth", "Generate a fictional"),
+        ("tour", "Run the tour notebook"),
+    ):
+        line = next(x for x in result.stdout.splitlines() if x.strip().startswith(command))
+        assert words in line
+
+
+def test_validate_sample_is_clean(pmo):
+    result = pmo("validate", "datasets/sample")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "0 error(s)" in result.stdout
+    assert "projects.csv" in result.stdout and "UTF-8" in result.stdout
+
+
+@pytest.mark.parametrize("case", BROKEN)
+def test_validate_broken_exits_1_without_traceback(pmo, case):
+    result = pmo("validate", str(FIXTURES / "broken" / case))
+    assert result.returncode == 1
+    assert "Traceback" not in result.stdout + result.stderr
+    assert "ERROR" in result.stdout and "fix:" in result.stdout
+
+
+def test_validate_names_file_row_and_column(pmo):
+    out = pmo("validate", str(FIXTURES / "broken" / "values")).stdout
+    block = out[out.index("tasks.csv\n") :]
+    assert "row 4" in block and "column 'percent_complete'" in block and "'150'" in block
+
+
+def test_validate_caps_findings_per_kind(pmo, tmp_path):
+    folder = tmp_path / "d"
+    folder.mkdir()
+    for f in (FIXTURES / "mini").iterdir():
+        (folder / f.name).write_bytes(f.read_bytes())
+    rows = "".join(f"R01,P001,,2026-02-{d:02d},-2\n" for d in range(1, 21))
+    (folder / "timesheets.csv").write_text("resource_id,project_id,task_id,week_start,hours\n" + rows)
+    out = pmo("validate", str(folder), "--max-per-kind", "3").stdout
+    assert out.count("is outside the allowed range 0 to 168") == 3
+    assert "... and 17 more like this" in out
+
+
+def test_validate_missing_path_is_a_one_line_usage_error(pmo):
+    result = pmo("validate", "no/such/folder")
+    assert result.returncode == 2
+    lines = [x for x in (result.stdout + result.stderr).splitlines() if x.strip()]
+    assert len(lines) == 1 and "no dataset at no/such/folder" in lines[0]
+
+
+def test_validate_refuses_a_file_that_is_not_a_workbook(pmo):
+    result = pmo("validate", "README.md")
+    assert result.returncode == 2
+    assert "neither a folder of CSV files nor an .xlsx workbook" in result.stderr
+
+
+def test_validate_json_and_csv_keep_every_finding(pmo):
+    result = pmo("validate", str(FIXTURES / "broken" / "values"), "--format", "json")
+    assert result.returncode == 1
+    findings = json.loads(result.stdout)
+    assert len([f for f in findings if f["severity"] == "error"]) == 10
+    assert {"file", "row", "column", "value", "problem", "fix"} <= set(findings[0])
+    csv_out = pmo("validate", str(FIXTURES / "broken" / "values"), "--format", "csv").stdout
+    assert csv_out.splitlines()[0] == "severity,table,file,row,column,value,problem,fix"
+    assert len(csv_out.splitlines()) == 11
+
+
+def test_validate_does_not_touch_the_input(pmo):
+    folder = FIXTURES / "broken" / "values"
+    before = {p.name: p.read_bytes() for p in folder.iterdir()}
+    pmo("validate", str(folder))
+    assert {p.name: p.read_bytes() for p in folder.iterdir()} == before
+
+
+def test_synth_writes_a_dataset_that_validates(pmo, tmp_path):
+    out = tmp_path / "made"
+    result = pmo("synth", str(out), "--projects", "5", "--seed", "3", "--resources", "25")
+    assert result.returncode == 0, result.stderr
+    assert "Wrote 13 tables" in result.stdout
+    assert pmo("validate", str(out)).returncode == 0
+
+
+@pytest.mark.parametrize(
+    ("args", "words"),
+    [
+        (["--projects", "0"], "--projects >= 1"),
+        (["--min-tasks", "10", "--max-tasks", "5"], "--min-tasks <= --max-tasks"),
+        (["--as-of", "31/10/2026"], "not a date in the form YYYY-MM-DD"),
+        (["--resources", "5"], "--resources >= 20"),
+    ],
+)
+def test_synth_rejects_bad_options_with_exit_2(pmo, tmp_path, args, words):
+    result = pmo("synth", str(tmp_path / "x"), *args)
+    assert result.returncode == 2
+    assert words in result.stderr
+    assert not (tmp_path / "x").exists()
+
+
+@pytest.mark.notebook
+def test_tour_command_writes_html_and_notebook(pmo, tmp_path):
+    result = pmo("tour", "--data", str(FIXTURES / "mini"), "--out", str(tmp_path))
+    assert result.returncode == 0, result.stderr
+    html = (tmp_path / "tour.html").read_text()
+    assert "Depot Scanner Rollout" in html
+    assert "def " not in html  # no code cells in the exported report
+    assert (tmp_path / "tour.ipynb").exists()
+
+
+def test_tour_with_missing_data_is_a_usage_error(pmo, tmp_path):
+    result = pmo("tour", "--data", str(tmp_path / "none"), "--out", str(tmp_path / "o"))
+    assert result.returncode == 2
+    assert "no dataset at" in result.stderr
+
+
+@pytest.mark.notebook
+def test_tour_on_broken_data_fails_cleanly_and_keeps_the_executed_notebook(pmo, tmp_path):
+    result = pmo("tour", "--data", str(FIXTURES / "broken" / "values"), "--out", str(tmp_path))
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert "failed in cell" in result.stderr
+    assert (tmp_path / "tour.failed.ipynb").exists()
+    assert "failed in cell" in (tmp_path / "tour.error.txt").read_text()
+    assert not (tmp_path / "tour.html").exists()
+
+
+def test_repo_root_is_where_the_commands_run():
+    assert (REPO / "Makefile").exists()

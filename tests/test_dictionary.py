@@ -1,0 +1,24 @@
+"""datasets/README.md is the data dictionary and never drifts from the schemas."""
+
+from __future__ import annotations
+
+import pmo_lib as pmo
+from pmo_lib import dictionary
+from pmo_lib.schemas import TABLES
+
+README = pmo.REPO_ROOT / "datasets" / "README.md"
+
+
+def test_data_dictionary_matches_the_schemas():
+    assert README.read_text() == dictionary.render(), "run: python -m pmo_lib.dictionary > datasets/README.md"
+
+
+def test_every_column_is_documented_with_meaning_and_unit_where_numeric():
+    text = README.read_text()
+    for spec in TABLES.values():
+        assert f"## {spec.name}" in text
+        for name, col in spec.columns.items():
+            assert f"| `{name}` |" in text
+            assert col.description, f"{spec.name}.{name} needs a description"
+            if col.metadata["kind"] in ("number", "integer"):
+                assert col.metadata["unit"], f"{spec.name}.{name} needs a unit"
