@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 MONTH ?= 2026-10
 
-.PHONY: setup report test test-fast lint notebooks lab bench sample clean
+.PHONY: setup report test test-fast lint notebooks lab bench docs sample clean
 
 $(STAMP): pyproject.toml
 	@$(PY) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { echo "PMO Lab needs Python 3.11 or newer ($(PY) is older)"; exit 1; }
@@ -40,6 +40,9 @@ lab: $(STAMP) ## open JupyterLab on the repository
 
 bench: $(STAMP) ## speed, as ratios against a floor measured in the same run
 	$(BIN)/python benchmarks/run.py
+
+docs: $(STAMP) ## regenerate the data dictionary and the glossary's column list from the schemas
+	$(BIN)/python -m pmo_lib.dictionary
 
 sample: $(STAMP) ## regenerate datasets/sample from the seeded generator
 	$(BIN)/pmo synth datasets/sample

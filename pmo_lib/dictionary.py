@@ -1,10 +1,13 @@
 """The data dictionary (``datasets/README.md``), rendered from the schemas.
 
-``python -m pmo_lib.dictionary > datasets/README.md`` rewrites it; a test
-checks the committed file equals :func:`render`, so the two never drift.
+``make docs`` (``python -m pmo_lib.dictionary``) rewrites it and the column
+list of ``docs/glossary.md``; tests check the committed files equal
+:func:`render` and :func:`glossary_columns`, so they never drift.
 """
 
 from __future__ import annotations
+
+from pathlib import Path
 
 from .schemas import TABLES
 
@@ -33,8 +36,7 @@ days; FTE as a fraction of full time (1.0 = full time). CSV files may be UTF-8
 loader says which it used. The row numbers in findings are the rows you see
 in a spreadsheet (the header is row 1).
 
-This file is generated from `pmo_lib/schemas.py` by
-`python -m pmo_lib.dictionary > datasets/README.md`; a test keeps them equal.
+This file is generated from `pmo_lib/schemas.py` by `make docs`; a test keeps them equal.
 
 The bundled dataset `sample/` is described in `pmo_lib.datasets.load_sample`.
 """
@@ -82,5 +84,34 @@ def render() -> str:
     return "\n".join(lines)
 
 
+def glossary_columns() -> str:
+    """Every canonical column name once, with its unit and meaning (for ``docs/glossary.md``)."""
+    seen: dict[str, tuple[str, str, list[str]]] = {}
+    for spec in TABLES.values():
+        for name, col in spec.columns.items():
+            unit = col.metadata.get("unit", "") or TYPE_NAMES[col.metadata["kind"]]
+            if name not in seen:
+                seen[name] = (unit, col.description, [])
+            seen[name][2].append(spec.name)
+    lines = ["| name | unit | meaning | tables |", "|---|---|---|---|"]
+    for name in sorted(seen):
+        unit, meaning, tables = seen[name]
+        lines.append(f"| `{name}` | {unit} | {meaning} | {', '.join(tables)} |")
+    return "\n".join(lines) + "\n"
+
+
+MARKER = "<!-- generated from the schemas below this line -->\n"
+
+
+def write(root: Path) -> None:
+    """Rewrite ``datasets/README.md`` and the generated part of ``docs/glossary.md``."""
+    (root / "datasets" / "README.md").write_text(render())
+    glossary = root / "docs" / "glossary.md"
+    head = glossary.read_text().split(MARKER)[0]
+    glossary.write_text(head + MARKER + glossary_columns())
+
+
 if __name__ == "__main__":
-    print(render(), end="")
+    from . import REPO_ROOT
+
+    write(REPO_ROOT)
