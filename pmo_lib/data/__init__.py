@@ -26,6 +26,7 @@ from ..errors import DataError, Finding
 from ..schemas import STAGES, TABLE_NAMES, TABLES, TableSpec
 from . import checks
 from .checks import topological_leftovers
+from .codes import Encoder
 from .findings import Collector, Source, canonical_header
 from .parsing import empty_column, parse_columns
 from .readers import read_csv, read_workbook, table_files
@@ -135,27 +136,28 @@ def finish(frame: pd.DataFrame, spec: TableSpec) -> pd.DataFrame:
     for name, col in spec.columns.items():
         if col.metadata["kind"] == "category":
             values = col.checks[0].statistics["allowed_values"]
-            text = frame[name].astype("str")
-            valid = text.where(text.isin(values))  # bad values were reported already
-            frame[name] = pd.Categorical(valid, categories=values, ordered=values == list(STAGES))
+            # bad values were reported already; here they become missing (code -1)
+            codes = pd.Index(values).get_indexer(frame[name].astype("str"))
+            frame[name] = pd.Categorical.from_codes(codes, categories=values, ordered=values == list(STAGES))
     return frame
 
 
+WORKERS = 2  # tables checked side by side
 _REFERENCED = {fk.table for spec in TABLES.values() for fk in spec.foreign_keys}
 
 
-def _check_table(name: str, frame: pd.DataFrame, src: Source, enc: checks.Encoder, out: Collector):
+def _check_table(name: str, frame: pd.DataFrame, src: Source, enc: Encoder, out: Collector):
     """Parse one table and run the checks that need no other table."""
     spec = TABLES[name]
-    typed, missing, unparsed = parse_columns(frame, spec, src, out)
+    typed, missing, unparsed = parse_columns(frame, spec, src, out, enc)
     checks.check_schema(typed, spec, src, missing, unparsed, out)
     checks.check_keys(typed, spec, src, missing, out, enc)
     checks.check_date_order(typed, spec, src, out)
-    checks.check_table_rules(name, typed, src, out)
+    checks.check_table_rules(name, typed, src, out, enc)
     return typed, missing
 
 
-def _read_and_check(name: str, files: dict[str, Path], enc: checks.Encoder):
+def _read_and_check(name: str, files: dict[str, Path], enc: Encoder):
     out = Collector()
     frame, src = read_csv(files[name], TABLES[name], name, out)
     if frame is None:
@@ -164,7 +166,7 @@ def _read_and_check(name: str, files: dict[str, Path], enc: checks.Encoder):
     return typed, src, missing, out
 
 
-def _cross_check(name: str, first: dict, enc: checks.Encoder) -> tuple[Collector, pd.DataFrame | None]:
+def _cross_check(name: str, first: dict, enc: Encoder) -> tuple[Collector, pd.DataFrame | None]:
     """Links from table ``name`` to the tables it refers to, dependency loops, final dtypes."""
     out = Collector()
     related = [name] + [fk.table for fk in TABLES[name].foreign_keys if fk.table in first]
@@ -185,7 +187,7 @@ def _cross_check(name: str, first: dict, enc: checks.Encoder) -> tuple[Collector
     return out, finish(tables[name], TABLES[name])
 
 
-def _check_read(name: str, raw: dict, enc: checks.Encoder):
+def _check_read(name: str, raw: dict, enc: Encoder):
     out = Collector()
     frame, src = raw[name]
     typed, missing = _check_table(name, frame, src, enc, out)
@@ -211,7 +213,7 @@ def validate(path: str | Path) -> ValidationResult:
     if not path.exists():
         raise FileNotFoundError(f"no dataset at {path}")
     out = Collector()
-    enc = checks.Encoder()
+    enc = Encoder()
     if path.is_dir():
         files = table_files(path, out)
         # read and check the tables side by side (pyarrow and numpy release the GIL),
@@ -224,7 +226,7 @@ def validate(path: str | Path) -> ValidationResult:
         job = partial(_check_read, raw=raw, enc=enc)
     else:
         raise ValueError(f"{path} is neither a folder of CSV files nor an .xlsx workbook")
-    with ThreadPoolExecutor(max_workers=2) as pool:
+    with ThreadPoolExecutor(max_workers=WORKERS) as pool:
         first = {name: pool.submit(job, name) for name in order}
         # links to other tables (and loops in the network) are checked as soon as the
         # table and the tables it refers to are in; every first-stage job is queued

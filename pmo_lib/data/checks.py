@@ -14,6 +14,7 @@ import pyarrow as pa_
 import pyarrow.compute as pc
 
 from ..schemas import TABLES, TableSpec
+from .codes import Encoder, shared_codes
 from .findings import Collector, Source, file_rows
 
 
@@ -56,71 +57,29 @@ def _describe_check(check: str, col: pa.Column) -> tuple[str, str]:
     return f"failed the check {check}", "correct the value"
 
 
-class Encoder:
-    """Integer codes for id columns, computed once per validation and shared by every check.
-
-    ``codes(frame, column)`` gives one int64 per row (-1 for a blank cell) and
-    the distinct values as a pyarrow array (pyarrow's dictionary encoding is
-    several times faster than ``pd.factorize`` on millions of distinct codes).
-    Keys and links are then compared as integers, never as strings.
-    """
-
-    def __init__(self):
-        self._cache: dict[tuple[int, str], tuple[np.ndarray, pa_.Array]] = {}
-
-    def codes(self, frame: pd.DataFrame, column: str) -> tuple[np.ndarray, pa_.Array]:
-        key = (id(frame), column)
-        if key not in self._cache:
-            self._cache[key] = self._encode(frame[column])
-        return self._cache[key]
-
-    @staticmethod
-    def _encode(series: pd.Series) -> tuple[np.ndarray, pa_.Array]:
-        if pd.api.types.is_datetime64_any_dtype(series):
-            codes, uniques = pd.factorize(series)
-            return codes.astype(np.int64), pa_.array(np.asarray(uniques))
-        arr = pa_.array(series, type=pa_.string(), from_pandas=True)
-        arr = arr.combine_chunks() if isinstance(arr, pa_.ChunkedArray) else arr
-        encoded = pc.dictionary_encode(arr)
-        codes = encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
-        return codes, encoded.dictionary
-
-    def rows(self, frame: pd.DataFrame, columns) -> np.ndarray:
-        """One int64 per row for a multi-column key (rows equal exactly when every column is)."""
-        combined = np.zeros(len(frame), dtype=np.int64)
-        radix = 1
-        for column in columns:
-            codes, values = self.codes(frame, column)
-            size = len(values) + 1
-            if radix * size >= 2**62:  # keep the combined code in range: renumber compactly
-                combined = pd.factorize(combined)[0].astype(np.int64)
-                radix = int(combined.max()) + 1 if combined.size else 1
-            combined = combined * size + (codes + 1)
-            radix *= size
-        return combined
-
-
-def _lookup(enc: Encoder, sub: pd.DataFrame, columns, ref: pd.DataFrame, ref_columns, rows: np.ndarray) -> np.ndarray:
-    """For the rows ``rows`` of ``sub``, whether their key exists in ``ref`` (a boolean array)."""
+def _lookup(
+    enc: Encoder, name: str, sub: pd.DataFrame, columns, ref_name: str, ref: pd.DataFrame, ref_columns, rows
+) -> np.ndarray:
+    """For the rows ``rows`` of table ``name``, whether their key exists in table ``ref_name``."""
     sub_codes = []
     ref_codes = []
     for col, ref_col in zip(columns, ref_columns, strict=True):
-        codes, values = enc.codes(sub, col)
-        r_codes, r_values = enc.codes(ref, ref_col)
+        codes, values = enc.codes(name, sub, col)
+        r_codes, r_values = enc.codes(ref_name, ref, ref_col)
         # position of each distinct ref value among the sub column's values (-1: not there)
         position = pc.index_in(r_values, value_set=values).fill_null(-1).to_numpy(zero_copy_only=False)
         position = np.append(position.astype(np.int64), -1)  # a blank ref cell (-1) maps to -1
         sub_codes.append(codes[rows])
         ref_codes.append(position[r_codes])
     if len(columns) == 1:
-        known = np.zeros(len(enc.codes(sub, columns[0])[1]) + 1, dtype=bool)
+        known = np.zeros(len(enc.codes(name, sub, columns[0])[1]) + 1, dtype=bool)
         known[ref_codes[0][ref_codes[0] >= 0]] = True
         return known[sub_codes[0]]
     usable = np.all([c >= 0 for c in ref_codes], axis=0)
     sub_key = np.zeros(rows.size, dtype=np.int64)
     ref_key = np.zeros(int(usable.sum()), dtype=np.int64)
     for col, s, r in zip(columns, sub_codes, ref_codes, strict=True):
-        size = len(enc.codes(sub, col)[1]) + 1
+        size = len(enc.codes(name, sub, col)[1]) + 1
         sub_key = sub_key * size + s
         ref_key = ref_key * size + r[usable]
     return pd.Series(sub_key).isin(pd.unique(ref_key)).to_numpy()
@@ -159,7 +118,7 @@ def check_keys(frame: pd.DataFrame, spec: TableSpec, src: Source, skip: set, out
         return
     if _sorted_and_unique(frame, key):
         return  # the common case of an export sorted by its key: one linear pass
-    codes = enc.rows(frame, key)
+    codes = enc.rows(spec.name, frame, key)
     dup = pd.Series(pd.Series(codes).duplicated(keep="first").to_numpy(), index=frame.index)
     if not dup.any():
         return
@@ -200,7 +159,7 @@ def check_date_order(frame: pd.DataFrame, spec: TableSpec, src: Source, out: Col
             )
 
 
-def check_table_rules(name: str, frame: pd.DataFrame, src: Source, out: Collector) -> None:
+def check_table_rules(name: str, frame: pd.DataFrame, src: Source, out: Collector, enc: Encoder) -> None:
     """Rules that relate columns of one table to each other."""
     if frame.empty:
         return
@@ -237,7 +196,8 @@ def check_table_rules(name: str, frame: pd.DataFrame, src: Source, out: Collecto
             "set duration_days to 0 or is_milestone to false",
         )
     elif name == "dependencies":
-        bad = same_text(frame["predecessor_id"], frame["successor_id"])
+        pred, succ, _ = shared_codes(enc, name, frame, "predecessor_id", "successor_id")
+        bad = (pred == succ) & (pred >= 0)
         out.add_rows(
             "error",
             src,
@@ -259,7 +219,8 @@ def check_table_rules(name: str, frame: pd.DataFrame, src: Source, out: Collecto
             "fill in resource_id for a named person or role for an unnamed demand",
         )
     elif name == "timesheets":
-        bad = frame["week_start"].notna() & (frame["week_start"].dt.day_of_week != 0)
+        days = frame["week_start"].to_numpy(dtype="datetime64[D]").astype(np.int64)  # 1970-01-01 was a Thursday
+        bad = frame["week_start"].notna().to_numpy() & ((days + 3) % 7 != 0)
         out.add_rows(
             "warning",
             src,
@@ -306,7 +267,7 @@ def check_links(name: str, tables, sources, broken: dict[str, set], out: Collect
         if fk.columns[:-1] in failed:
             rows &= ~failed[fk.columns[:-1]]
         rows = np.flatnonzero(rows)
-        found = _lookup(enc, frame, fk.columns, ref, fk.ref_columns, rows)
+        found = _lookup(enc, name, frame, fk.columns, fk.table, ref, fk.ref_columns, rows)
         if found.all():
             continue
         missing = np.zeros(len(frame), dtype=bool)
@@ -332,33 +293,19 @@ def check_links(name: str, tables, sources, broken: dict[str, set], out: Collect
         )
 
 
-def _stack(a: pd.Series, b: pd.Series) -> pd.Series:
-    """``a`` then ``b`` as one text column."""
-    return pd.concat([a.astype("str"), b.astype("str")], ignore_index=True)
-
-
-def same_text(a: pd.Series, b: pd.Series) -> np.ndarray:
-    """Row-wise equality of two text columns (blank never equals anything)."""
-    codes, _ = Encoder._encode(_stack(a, b))
-    n = len(a)
-    return (codes[:n] == codes[n:]) & (codes[:n] >= 0)
-
-
 def check_cycles(deps: pd.DataFrame, src: Source, out: Collector, enc: Encoder) -> None:
     """Find dependency loops with a vectorised topological sort (Kahn's algorithm).
 
     Nodes whose in-degree never reaches zero lie on a loop or after one; only
     for those does a short walk name the tasks of each loop.
     """
-    same = same_text(deps["predecessor_id"], deps["successor_id"])
-    keep = deps["predecessor_id"].notna().to_numpy() & deps["successor_id"].notna().to_numpy() & ~same
+    pred_codes, succ_codes, task_values = shared_codes(enc, "dependencies", deps, "predecessor_id", "successor_id")
+    keep = (pred_codes >= 0) & (succ_codes >= 0) & (pred_codes != succ_codes)
     if not keep.any():
         return
-    project, project_values = enc.codes(deps, "project_id")
-    task_codes, task_values = Encoder._encode(_stack(deps["predecessor_id"], deps["successor_id"]))
-    m = len(deps)
+    project, project_values = enc.codes("dependencies", deps, "project_id")
     width = len(task_values) + 1
-    node_keys = np.concatenate([(project * width + task_codes[:m])[keep], (project * width + task_codes[m:])[keep]])
+    node_keys = np.concatenate([(project * width + pred_codes)[keep], (project * width + succ_codes)[keep]])
     codes, uniques = pd.factorize(node_keys)
     deps = deps[keep]
     m = len(deps)

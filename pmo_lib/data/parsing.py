@@ -10,6 +10,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from ..schemas import DATE_MAX, DATE_MIN, TableSpec
+from .codes import Encoder, clean_and_encode, clean_codes, decode
 from .findings import Collector, Source, canonical_header, file_rows
 
 _TRUE = {"true", "yes", "y", "1", "x"}
@@ -135,7 +136,9 @@ def _parse_flag(series, src, column, out) -> pd.Series:
     return result
 
 
-def parse_columns(raw: pd.DataFrame, spec: TableSpec, src: Source, out: Collector) -> tuple[pd.DataFrame, set]:
+def parse_columns(
+    raw: pd.DataFrame, spec: TableSpec, src: Source, out: Collector, enc: Encoder | None = None
+) -> tuple[pd.DataFrame, set, dict]:
     """Rename headers, report missing/extra columns, and parse each column to its type.
 
     Returns the typed frame, the set of required columns that were missing and,
@@ -156,9 +159,14 @@ def parse_columns(raw: pd.DataFrame, spec: TableSpec, src: Source, out: Collecto
     frame = raw.set_axis(names, axis=1)  # no copy: the input is never modified
     if dupes:
         frame = frame.loc[:, ~pd.Index(names).duplicated()]
-    blank_rows = frame.isna().all(axis=1)
+    # columns the reader dictionary-encoded are held as codes (the frame has them blank)
+    encoded = {renamed[raw_name]: codes for raw_name, codes in src.encoded.items() if renamed[raw_name] in frame}
+    blank_rows = frame.drop(columns=list(encoded)).isna().all(axis=1).to_numpy().copy()
+    for codes, _ in encoded.values():
+        blank_rows &= codes < 0
     if blank_rows.any():
         frame = frame[~blank_rows]
+        encoded = {name: (codes[~blank_rows], values) for name, (codes, values) in encoded.items()}
     src.rows = len(frame)
 
     missing = [c for c in spec.required_columns if c not in frame.columns]
@@ -212,7 +220,18 @@ def parse_columns(raw: pd.DataFrame, spec: TableSpec, src: Source, out: Collecto
             typed[name] = _parse_flag(s, src, name, out)
         elif kind == "text":
             typed[name] = as_text(s, strip=False)
-        else:  # id, category
+        elif name in encoded:  # dictionary-encoded by the reader: clean the distinct values only
+            codes = clean_codes(*encoded[name])
+            typed[name] = decode(*codes, frame.index)
+            if enc is not None:
+                enc.put(spec.name, name, codes)
+        elif (
+            kind == "id" and enc is not None and getattr(s.dtype, "storage", None) == "pyarrow" and spec.key != (name,)
+        ):
+            # codes that repeat: clean the distinct values and keep the codes for keys and links
+            typed[name], codes = clean_and_encode(s)
+            enc.put(spec.name, name, codes)
+        else:  # fixed lists, a table's own key (values rarely repeat), text from a workbook
             typed[name] = as_text(s)
     for name in extra:
         typed[name] = frame[name]
@@ -222,7 +241,7 @@ def parse_columns(raw: pd.DataFrame, spec: TableSpec, src: Source, out: Collecto
     unparsed = {
         name: frame.index[frame[name].notna() & result[name].isna()]
         for name, col in spec.columns.items()
-        if name in frame.columns and col.metadata["kind"] in _CAN_FAIL
+        if name in frame.columns and col.metadata["kind"] in _CAN_FAIL and name not in encoded
     }
     for name, value in spec.defaults.items():
         result[name] = result[name].fillna(value)
