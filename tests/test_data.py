@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 import pmo_lib as pmo
 from pmo_lib import data
-from pmo_lib.data import findings, readers
+from pmo_lib.data import checks, findings, readers
 from pmo_lib.errors import DataError
 from pmo_lib.schemas import TABLE_NAMES, TABLES
 
@@ -364,3 +364,69 @@ def test_any_text_in_a_cell_gives_findings_not_a_crash(tmp_path_factory, text):
     frame.to_csv(folder / "projects.csv", index=False)
     result = data.validate(folder)  # must not raise
     assert all(f.file for f in result.findings)
+
+
+# ---------------------------------------------------------------- codes: spaces, blanks, keys in any order
+
+
+def test_spaces_around_codes_are_ignored_but_text_keeps_them(tmp_path):
+    shutil.copytree(MINI, tmp_path / "d")
+    f = tmp_path / "d" / "tasks.csv"
+    f.write_text(f.read_text().replace("P001,T2,Design ledger changes", " P001 ,T2 ,  Design ledger changes "))
+    p = data.load_portfolio(tmp_path / "d")
+    row = p.tasks[p.tasks["name"].str.contains("Design")].iloc[0]
+    assert row["project_id"] == "P001" and row["task_id"] == "T2"
+    assert row["name"] == "  Design ledger changes "  # text is data: loaded verbatim
+
+
+def test_a_code_of_only_spaces_is_blank(tmp_path):
+    shutil.copytree(MINI, tmp_path / "d")
+    f = tmp_path / "d" / "timesheets.csv"
+    f.write_text(f.read_text().replace("R02,P001,T3,", "   ,P001,T3,"))
+    assert has(errors_of(tmp_path / "d"), "timesheets.csv", 4, "resource_id", "is blank but required")
+
+
+def test_blank_lines_in_a_linked_table_keep_row_numbers_honest(tmp_path):
+    shutil.copytree(MINI, tmp_path / "d")
+    f = tmp_path / "d" / "timesheets.csv"
+    lines = f.read_text().splitlines()
+    lines.insert(2, "")
+    lines.insert(3, ",,,,")
+    lines[5] = lines[5].replace("R02,", "R99,")  # file row 6
+    f.write_text("\n".join(lines) + "\n")
+    found = errors_of(tmp_path / "d")
+    assert has(found, "timesheets.csv", 6, "resource_id", "not in resources.csv"), "\n".join(map(str, found))
+
+
+def test_duplicate_keys_are_found_in_unsorted_files(tmp_path):
+    shutil.copytree(MINI, tmp_path / "d")
+    f = tmp_path / "d" / "timesheets.csv"
+    lines = f.read_text().splitlines()
+    # rows out of key order, with row 2's key repeated on the last row
+    f.write_text("\n".join([lines[0], lines[3], lines[1], lines[4], lines[2], lines[1].replace(",24", ",8")]) + "\n")
+    assert has(errors_of(tmp_path / "d"), "timesheets.csv", 6, "week_start", "already on row 3")
+
+
+@pytest.mark.parametrize(
+    ("rows", "expected"),
+    [
+        ([("a", "1"), ("a", "2"), ("b", "1")], True),
+        ([("a", "1"), ("a", "1"), ("b", "1")], False),  # a repeat
+        ([("b", "1"), ("a", "2")], False),  # unsorted: not proved, so hashed
+        ([(None, "1"), ("a", "1")], True),  # blank sorts first
+    ],
+)
+def test_sorted_key_fast_path_proves_uniqueness_only_when_it_holds(rows, expected):
+    frame = pd.DataFrame(rows, columns=["k1", "k2"]).astype("str")
+    assert checks._sorted_and_unique(frame, ["k1", "k2"]) is expected
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(["P1", "P2", "P10"]), st.sampled_from(["T1", "T2"])), max_size=12))
+def test_duplicate_key_check_agrees_with_pandas(tmp_path_factory, pairs):
+    frame = pd.DataFrame(pairs, columns=["project_id", "task_id"]).astype("str")
+    spec = TABLES["tasks"]
+    out = findings.Collector()
+    checks.check_keys(frame, spec, readers.Source("tasks", "tasks.csv", Path("x")), set(), out, data.Encoder())
+    expected = frame.index[frame.duplicated(["project_id", "task_id"])] + 2
+    assert sorted(f.row for f in out.findings) == sorted(expected.tolist())
