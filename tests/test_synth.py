@@ -106,3 +106,20 @@ def test_large_shape_has_enterprise_proportions():
     shape = synth.LARGE
     assert shape.projects == 2000 and shape.resources == 1500
     assert (shape.min_tasks + shape.max_tasks) / 2 * shape.projects == pytest.approx(200_000, rel=0.01)
+
+
+def test_load_sample_docstring_states_the_real_row_counts(sample):
+    doc = " ".join(pmo.datasets.load_sample.__doc__.split())
+    for name, words in [
+        ("tasks", "({:,} in all)"),
+        ("dependencies", "with {:,} dependencies"),
+        ("assignments", "{:,} assignments"),
+        ("timesheets", "{:,} weekly timesheet rows"),
+        ("financials", "{:,} monthly financial rows"),
+        ("risks", "{:,} risks"),
+        ("issues", "{:,} issues"),
+        ("changes", "{:,} change requests"),
+        ("status_updates", "{:,} monthly status updates"),
+        ("leave", "{:,} periods of planned leave"),
+    ]:
+        assert words.format(len(sample.table(name))) in doc, name
