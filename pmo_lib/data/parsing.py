@@ -100,6 +100,9 @@ def _parse_date(series, src, column, out, *, fmt="%Y-%m-%d") -> pd.Series:
 
 def _date_range(parsed, text, src, column, out) -> pd.Series:
     """Refuse implausible years (typos such as 2206 or 0026); ``text`` is the cell text, if any."""
+    low, high = parsed.min(), parsed.max()
+    if pd.isna(low) or (low >= pd.Timestamp(DATE_MIN) and high <= pd.Timestamp(DATE_MAX)):
+        return parsed.astype("datetime64[ns]")  # the usual case: one pass for min and max
     out_of_range = parsed.notna() & ((parsed < pd.Timestamp(DATE_MIN)) | (parsed > pd.Timestamp(DATE_MAX)))
     if out_of_range.any():
         if text is None:
@@ -134,6 +137,13 @@ def _parse_flag(series, src, column, out) -> pd.Series:
             "write true or false (yes/no and 1/0 are also accepted)",
         )
     return result
+
+
+def _typed_by_reader(series: pd.Series, kind: str) -> bool:
+    """The CSV reader already converted the whole column, so no cell can have failed to parse."""
+    if kind in ("number", "integer"):
+        return pd.api.types.is_numeric_dtype(series) and not pd.api.types.is_bool_dtype(series)
+    return kind == "date" and pd.api.types.is_datetime64_any_dtype(series)
 
 
 def parse_columns(
@@ -241,7 +251,10 @@ def parse_columns(
     unparsed = {
         name: frame.index[frame[name].notna() & result[name].isna()]
         for name, col in spec.columns.items()
-        if name in frame.columns and col.metadata["kind"] in _CAN_FAIL and name not in encoded
+        if name in frame.columns
+        and col.metadata["kind"] in _CAN_FAIL
+        and name not in encoded
+        and not _typed_by_reader(frame[name], col.metadata["kind"])
     }
     for name, value in spec.defaults.items():
         result[name] = result[name].fillna(value)
