@@ -430,3 +430,17 @@ def test_duplicate_key_check_agrees_with_pandas(tmp_path_factory, pairs):
     checks.check_keys(frame, spec, readers.Source("tasks", "tasks.csv", Path("x")), set(), out, data.Encoder())
     expected = frame.index[frame.duplicated(["project_id", "task_id"])] + 2
     assert sorted(f.row for f in out.findings) == sorted(expected.tolist())
+
+
+def test_duplicate_key_in_a_sorted_linked_table_is_found(tmp_path):
+    shutil.copytree(MINI, tmp_path / "d")
+    rows = [
+        "R01,P001,,2026-01-19,4",
+        "R02,P001,T3,2026-01-19,15",
+        "R03,P001,T2,2026-01-05,24",
+        "R03,P001,T2,2026-01-05,20",
+    ]
+    (tmp_path / "d" / "timesheets.csv").write_text(
+        "resource_id,project_id,task_id,week_start,hours\n" + "\n".join(rows) + "\n"
+    )
+    assert has(errors_of(tmp_path / "d"), "timesheets.csv", 5, "week_start", "already on row 4")

@@ -78,7 +78,7 @@ def _lookup(
         # position of each distinct ref value among the sub column's values (-1: not there)
         position = pc.index_in(r_values, value_set=values).fill_null(-1).to_numpy(zero_copy_only=False)
         position = np.append(position.astype(np.int64), -1)  # a blank ref cell (-1) maps to -1
-        sub_codes.append(codes[rows])
+        sub_codes.append(codes if rows.size == codes.size else codes[rows])
         ref_codes.append(position[r_codes])
     if len(columns) == 1:
         known = np.zeros(len(enc.codes(name, sub, columns[0])[1]) + 1, dtype=bool)
@@ -87,45 +87,67 @@ def _lookup(
     usable = np.all([c >= 0 for c in ref_codes], axis=0)
     sub_key = np.zeros(rows.size, dtype=np.int64)
     ref_key = np.zeros(int(usable.sum()), dtype=np.int64)
+    space = 1
     for col, s, r in zip(columns, sub_codes, ref_codes, strict=True):
         size = len(enc.codes(name, sub, col)[1]) + 1
-        sub_key = sub_key * size + s
-        ref_key = ref_key * size + r[usable]
+        sub_key = sub_key * size + (s + 1)
+        ref_key = ref_key * size + (r[usable] + 1)
+        space *= size
+    if space <= 50_000_000:  # a table of every possible key: one array lookup per row
+        known = np.zeros(space, dtype=bool)
+        known[ref_key] = True
+        return known[sub_key]
     return pd.Series(sub_key).isin(pd.unique(ref_key)).to_numpy()
 
 
-def _sorted_and_unique(frame: pd.DataFrame, key: list[str]) -> bool:
+def _sorted_and_unique(frame: pd.DataFrame, key: list[str], table: str = "", enc: Encoder | None = None) -> bool:
     """True when rows strictly increase by ``key`` (compared column by column), so no key repeats.
 
     Exports from databases and planning tools usually come sorted by their key;
     then one linear pass proves uniqueness. False means "not sure": the caller
-    falls back to hashing. Blank cells compare as the empty text.
+    falls back to hashing. Blank cells sort first.
     """
     if len(frame) < 2:
         return True
-    less = None
-    equal = None
+    less = equal = None
     for column in key:
-        series = frame[column]
-        if pd.api.types.is_datetime64_any_dtype(series):
-            arr = pa_.array(series.to_numpy(dtype="datetime64[ns]").view("int64"), mask=series.isna().to_numpy())
-            arr = pc.fill_null(arr, np.iinfo(np.int64).min)
-        elif getattr(series.dtype, "storage", None) == "pyarrow":
-            arr = pc.fill_null(pa_.array(series), "")
-        else:
+        compared = _compare_neighbours(frame[column], enc.cached(table, column) if enc else None)
+        if compared is None:
             return False
+        lt, eq = compared
+        less = lt if less is None else less | (equal & lt)
+        equal = eq if equal is None else equal & eq
+    return bool(less.all())
+
+
+def _compare_neighbours(series: pd.Series, codes) -> tuple[np.ndarray, np.ndarray] | None:
+    """For each row and the next: (row < next, row == next) in the column's own order; None if unknown."""
+    order = None
+    if codes is not None:
+        values = codes[1]
+        if len(values) < 2 or pc.all(pc.less(values.slice(0, len(values) - 1), values.slice(1))).as_py():
+            order = codes[0]  # the distinct values are in text order: compare their codes
+    if order is None and pd.api.types.is_datetime64_any_dtype(series):
+        order = series.to_numpy(dtype="datetime64[ns]").view("int64").copy()
+        order[series.isna().to_numpy()] = np.iinfo(np.int64).min
+    if order is not None:
+        return order[:-1] < order[1:], order[:-1] == order[1:]
+    if getattr(series.dtype, "storage", None) == "pyarrow":
+        arr = pc.fill_null(pa_.array(series), "")
         a, b = arr.slice(0, len(arr) - 1), arr.slice(1)
-        lt, eq = pc.less(a, b), pc.equal(a, b)
-        less = lt if less is None else pc.or_(less, pc.and_(equal, lt))
-        equal = eq if equal is None else pc.and_(equal, eq)
-    return bool(pc.all(less).as_py())
+        return _as_bool(pc.less(a, b)), _as_bool(pc.equal(a, b))
+    return None
+
+
+def _as_bool(arr) -> np.ndarray:
+    return np.asarray(arr.to_numpy(zero_copy_only=False), dtype=bool)
 
 
 def check_keys(frame: pd.DataFrame, spec: TableSpec, src: Source, skip: set, out: Collector, enc: Encoder) -> None:
     key = list(spec.key)
     if skip & set(key) or frame.empty:
         return
-    if _sorted_and_unique(frame, key):
+    if _sorted_and_unique(frame, key, spec.name, enc):
         return  # the common case of an export sorted by its key: one linear pass
     codes = enc.rows(spec.name, frame, key)
     dup = pd.Series(pd.Series(codes).duplicated(keep="first").to_numpy(), index=frame.index)

@@ -67,6 +67,10 @@ class Encoder:
         with self._lock:
             self._cache[(table, column)] = codes
 
+    def cached(self, table: str, column: str) -> Codes | None:
+        with self._lock:
+            return self._cache.get((table, column))
+
     def codes(self, table: str, frame: pd.DataFrame, column: str) -> Codes:
         key = (table, column)
         with self._lock:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -24,8 +24,6 @@ class Source:
     encoding: str = ""
     delimiter: str = ","
     rows: int = 0
-    # columns the reader dictionary-encoded: raw header -> (codes per row, distinct values)
-    encoded: dict = field(default_factory=dict, repr=False)
 
 
 class Collector:

@@ -10,7 +10,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from ..schemas import DATE_MAX, DATE_MIN, TableSpec
-from .codes import Encoder, clean_and_encode, clean_codes, decode
+from .codes import Encoder, clean_and_encode
 from .findings import Collector, Source, canonical_header, file_rows
 
 _TRUE = {"true", "yes", "y", "1", "x"}
@@ -139,6 +139,17 @@ def _parse_flag(series, src, column, out) -> pd.Series:
     return result
 
 
+def _blank_rows(frame: pd.DataFrame) -> np.ndarray:
+    """Rows with every cell blank (blank lines, or lines of separators only)."""
+    blank = np.ones(len(frame), dtype=bool)
+    for name in frame.columns:
+        missing = frame[name].isna().to_numpy()
+        if not missing.any():  # a column with no blank cell: no row is blank
+            return np.zeros(len(frame), dtype=bool)
+        blank &= missing
+    return blank
+
+
 def _typed_by_reader(series: pd.Series, kind: str) -> bool:
     """The CSV reader already converted the whole column, so no cell can have failed to parse."""
     if kind in ("number", "integer"):
@@ -169,14 +180,9 @@ def parse_columns(
     frame = raw.set_axis(names, axis=1)  # no copy: the input is never modified
     if dupes:
         frame = frame.loc[:, ~pd.Index(names).duplicated()]
-    # columns the reader dictionary-encoded are held as codes (the frame has them blank)
-    encoded = {renamed[raw_name]: codes for raw_name, codes in src.encoded.items() if renamed[raw_name] in frame}
-    blank_rows = frame.drop(columns=list(encoded)).isna().all(axis=1).to_numpy().copy()
-    for codes, _ in encoded.values():
-        blank_rows &= codes < 0
+    blank_rows = _blank_rows(frame)
     if blank_rows.any():
         frame = frame[~blank_rows]
-        encoded = {name: (codes[~blank_rows], values) for name, (codes, values) in encoded.items()}
     src.rows = len(frame)
 
     missing = [c for c in spec.required_columns if c not in frame.columns]
@@ -230,11 +236,6 @@ def parse_columns(
             typed[name] = _parse_flag(s, src, name, out)
         elif kind == "text":
             typed[name] = as_text(s, strip=False)
-        elif name in encoded:  # dictionary-encoded by the reader: clean the distinct values only
-            codes = clean_codes(*encoded[name])
-            typed[name] = decode(*codes, frame.index)
-            if enc is not None:
-                enc.put(spec.name, name, codes)
         elif (
             kind == "id" and enc is not None and getattr(s.dtype, "storage", None) == "pyarrow" and spec.key != (name,)
         ):
@@ -253,7 +254,6 @@ def parse_columns(
         for name, col in spec.columns.items()
         if name in frame.columns
         and col.metadata["kind"] in _CAN_FAIL
-        and name not in encoded
         and not _typed_by_reader(frame[name], col.metadata["kind"])
     }
     for name, value in spec.defaults.items():

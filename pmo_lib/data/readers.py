@@ -25,7 +25,6 @@ from .findings import Collector, Source, canonical_header
 MAX_XLSX_UNCOMPRESSED = 500 * 1024 * 1024  # guard against zip bombs in workbooks
 ENCODING_NAMES = {"utf-8": "UTF-8", "utf-8-sig": "UTF-8 with BOM", "cp1252": "Windows-1252", "utf-16": "UTF-16"}
 _ARROW_TYPES = {"number": pa.float64(), "integer": pa.float64(), "date": pa.date32()}
-_DICTIONARY = pa.dictionary(pa.int32(), pa.string())
 _CONVERSION = re.compile(r"In CSV column #(\d+): CSV conversion error")
 
 Raw = dict[str, tuple[pd.DataFrame | None, Source]]
@@ -78,34 +77,9 @@ def _arrow_read(path: Path, encoding: str, delimiter: str, types: dict, threads:
 
 
 def _arrow_type(spec: TableSpec | None, column: str) -> pa.DataType:
-    """How the CSV reader types a column.
-
-    Numbers and ISO dates are converted while reading. Codes that point to other tables
-    (project, person, task ids) repeat a lot: they are dictionary-encoded while reading
-    (each distinct value stored once), which is faster than reading them as text and gives
-    the integer codes the key and link checks use. A table's own key and free text stay text.
-    """
+    """How the CSV reader types a column: numbers and ISO dates while reading, the rest as text."""
     col = spec.columns.get(column) if spec else None
-    if col is None:
-        return pa.string()
-    kind = col.metadata["kind"]
-    if kind == "id" and spec.key != (column,):
-        return _DICTIONARY
-    return _ARROW_TYPES.get(kind, pa.string())
-
-
-def _split_dictionaries(table: pa.Table) -> tuple[pa.Table, dict]:
-    """Replace dictionary columns by their codes; return the table and the codes per column."""
-    encoded = {}
-    for i, field_ in enumerate(table.schema):
-        if pa.types.is_dictionary(field_.type):
-            column = table.column(i).unify_dictionaries()
-            values = column.chunk(0).dictionary if column.num_chunks else pa.array([], pa.string())
-            indices = pa.chunked_array([c.indices for c in column.chunks], type=field_.type.index_type)
-            codes = indices.fill_null(-1).to_numpy().astype(np.int64)
-            encoded[field_.name] = (codes, values)
-            table = table.set_column(i, field_.name, pa.nulls(len(table), pa.string()))
-    return table, encoded
+    return _ARROW_TYPES.get(col.metadata["kind"], pa.string()) if col is not None else pa.string()
 
 
 def _lines(n_rows: int, skipped: list[int]) -> np.ndarray:
@@ -186,9 +160,10 @@ def read_csv(path: Path, spec: TableSpec | None, table: str, out: Collector) -> 
                 "remove the extra separators, fill in the missing ones, or put text containing the separator in double quotes",
                 row=line,
             )
-    table_, src.encoded = _split_dictionaries(table_)
     frame = table_.to_pandas(date_as_object=False)
-    frame.index = pd.Index(_lines(len(frame), [b[0] for b in bad if b[0] is not None]) - 2)
+    skipped = [b[0] for b in bad if b[0] is not None]
+    # index + 2 is the row number seen in a spreadsheet (header = row 1)
+    frame.index = pd.Index(_lines(len(frame), skipped) - 2) if skipped else pd.RangeIndex(len(frame))
     src.encoding = ENCODING_NAMES[encoding]
     src.delimiter = delimiter
     if encoding == "cp1252":
