@@ -17,7 +17,6 @@ from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from functools import partial
 from pathlib import Path
 
 import pandas as pd
@@ -157,9 +156,10 @@ def _check_table(name: str, frame: pd.DataFrame, src: Source, enc: Encoder, out:
     return typed, missing
 
 
-def _read_and_check(name: str, files: dict[str, Path], enc: Encoder):
+def _first_stage(name: str, read, enc: Encoder):
+    """Read table ``name`` with ``read(name, out)``, then run the checks that need no other table."""
     out = Collector()
-    frame, src = read_csv(files[name], TABLES[name], name, out)
+    frame, src = read(name, out)
     if frame is None:
         return None, src, set(), out
     typed, missing = _check_table(name, frame, src, enc, out)
@@ -187,13 +187,6 @@ def _cross_check(name: str, first: dict, enc: Encoder) -> tuple[Collector, pd.Da
     return out, finish(tables[name], TABLES[name])
 
 
-def _check_read(name: str, raw: dict, enc: Encoder):
-    out = Collector()
-    frame, src = raw[name]
-    typed, missing = _check_table(name, frame, src, enc, out)
-    return typed, src, missing, out
-
-
 def validate(path: str | Path) -> ValidationResult:
     """Read and check a dataset; never raises for bad data.
 
@@ -216,18 +209,23 @@ def validate(path: str | Path) -> ValidationResult:
     enc = Encoder()
     if path.is_dir():
         files = table_files(path, out)
-        # read and check the tables side by side (pyarrow and numpy release the GIL),
-        # biggest first; each table has its own collector so findings keep a fixed order
+        # tables that others refer to first (their links can then be checked early), then biggest first
         order = sorted(files, key=lambda name: (name not in _REFERENCED, -files[name].stat().st_size))
-        job = partial(_read_and_check, files=files, enc=enc)
+
+        def read(name, found):
+            return read_csv(files[name], TABLES[name], name, found)
     elif path.suffix.lower() in (".xlsx", ".xlsm"):
         raw = read_workbook(path, out)
         order = list(raw)
-        job = partial(_check_read, raw=raw, enc=enc)
+
+        def read(name, found):
+            return raw[name]
     else:
         raise ValueError(f"{path} is neither a folder of CSV files nor an .xlsx workbook")
+    # tables are read and checked side by side (pyarrow and numpy release the GIL); each
+    # has its own collector, merged below in table order, so findings never depend on timing
     with ThreadPoolExecutor(max_workers=WORKERS) as pool:
-        first = {name: pool.submit(job, name) for name in order}
+        first = {name: pool.submit(_first_stage, name, read, enc) for name in order}
         # links to other tables (and loops in the network) are checked as soon as the
         # table and the tables it refers to are in; every first-stage job is queued
         # before these, so a waiting job never holds up one it waits for
