@@ -15,6 +15,7 @@ import tempfile
 from pathlib import Path
 
 from .errors import PMOError
+from .files import atomic_write_bytes
 
 NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
 _JSON_TYPES = (str, int, float, bool, type(None))
@@ -43,19 +44,6 @@ def check_parameters(notebook: Path, parameters: dict) -> None:
         values = value if isinstance(value, list | tuple) else [value]
         if not all(isinstance(v, _JSON_TYPES) for v in values):
             raise PMOError(f"parameter {name} must be text, a number, true/false or a list of those")
-
-
-def _atomic_write(target: Path, data: bytes) -> None:
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def _html(notebook_path: Path) -> bytes:
@@ -109,7 +97,7 @@ def run_notebook(
             f"{notebook.name} failed in cell {exc.exec_count} ({exc.ename}: {exc.evalue}). "
             f"The executed notebook is kept at {failed}."
         )
-        _atomic_write(error_file, (message + "\n\n" + "".join(exc.traceback)).encode("utf-8"))
+        atomic_write_bytes(error_file, (message + "\n\n" + "".join(exc.traceback)).encode("utf-8"))
         raise NotebookRunError(message, failed, error_file) from None
     except BaseException:
         tmp.unlink(missing_ok=True)
@@ -118,7 +106,7 @@ def run_notebook(
     try:
         if "html" in formats:
             target = out_dir / f"{stem}.html"
-            _atomic_write(target, _html(tmp))
+            atomic_write_bytes(target, _html(tmp))
             written.append(target)
         if "ipynb" in formats:
             target = out_dir / f"{stem}.ipynb"

@@ -263,12 +263,6 @@ def check_table_rules(name: str, frame: pd.DataFrame, src: Source, out: Collecto
         )
 
 
-def check_foreign_keys(tables, sources, broken: dict[str, set], out: Collector, enc: Encoder) -> None:
-    """Check the links of every table (see :func:`check_links`)."""
-    for name in tables:
-        check_links(name, tables, sources, broken, out, enc)
-
-
 def check_links(name: str, tables, sources, broken: dict[str, set], out: Collector, enc: Encoder) -> None:
     """Every code that refers to another table (task → project, timesheet → person, ...) must exist there."""
     frame = tables[name]

@@ -11,13 +11,12 @@ names of people, projects and the organisation are invented.
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from ..files import atomic_open
 from ..schemas import TABLES
 from .common import _busday, _ids
 from .money import _financials
@@ -250,15 +249,7 @@ def write(tables: dict[str, pd.DataFrame], out_dir: str | Path) -> list[Path]:
     written = []
     for name, frame in tables.items():
         target = out_dir / f"{name}.csv"
-        fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=out_dir)
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-                _format(frame, name).to_csv(fh, index=False, lineterminator="\n", float_format="%.10g")
-                fh.flush()
-                os.fsync(fh.fileno())
-            os.replace(tmp, target)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        with atomic_open(target, "w", encoding="utf-8", newline="") as fh:
+            _format(frame, name).to_csv(fh, index=False, lineterminator="\n", float_format="%.10g")
         written.append(target)
     return written
