@@ -13,6 +13,21 @@ from pathlib import Path
 from typing import IO
 
 
+def _current_umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+_UMASK = _current_umask()
+
+
+def publish(tmp: Path, target: Path) -> None:
+    """Move a finished temporary file into place, with the permissions of an ordinary new file."""
+    os.chmod(tmp, 0o666 & ~_UMASK)  # mkstemp makes files private (0600)
+    os.replace(tmp, target)
+
+
 @contextmanager
 def atomic_open(target: Path, mode: str = "wb", **kwargs) -> Iterator[IO]:
     """Open a temporary file beside ``target``; on success it is flushed, synced and renamed to ``target``."""
@@ -23,7 +38,7 @@ def atomic_open(target: Path, mode: str = "wb", **kwargs) -> Iterator[IO]:
             yield fh
             fh.flush()
             os.fsync(fh.fileno())
-        os.replace(tmp, target)
+        publish(Path(tmp), target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise

@@ -15,9 +15,10 @@ import tempfile
 from pathlib import Path
 
 from .errors import PMOError
-from .files import atomic_write_bytes
+from .files import atomic_write_bytes, publish
 
 NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
+TEMPLATES = Path(__file__).resolve().parent / "templates"
 _JSON_TYPES = (str, int, float, bool, type(None))
 
 
@@ -50,7 +51,14 @@ def _html(notebook_path: Path) -> bytes:
     import nbformat
     from nbconvert import HTMLExporter
 
-    exporter = HTMLExporter(exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True)
+    exporter = HTMLExporter(
+        template_name="pmo_offline",  # the lab template without require.js / MathJax from a CDN
+        extra_template_basedirs=[str(TEMPLATES)],
+        exclude_input=True,
+        exclude_input_prompt=True,
+        exclude_output_prompt=True,
+        embed_images=True,
+    )
     body, _ = exporter.from_notebook_node(nbformat.read(notebook_path, as_version=4))
     return body.encode("utf-8")
 
@@ -91,7 +99,7 @@ def run_notebook(
         )
     except PapermillExecutionError as exc:
         failed = out_dir / f"{stem}.failed.ipynb"
-        os.replace(tmp, failed)
+        publish(tmp, failed)
         error_file = out_dir / f"{stem}.error.txt"
         message = (
             f"{notebook.name} failed in cell {exc.exec_count} ({exc.ename}: {exc.evalue}). "
@@ -110,7 +118,7 @@ def run_notebook(
             written.append(target)
         if "ipynb" in formats:
             target = out_dir / f"{stem}.ipynb"
-            os.replace(tmp, target)
+            publish(tmp, target)
             written.append(target)
     finally:
         tmp.unlink(missing_ok=True)

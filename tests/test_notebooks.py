@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import nbformat
 import pytest
@@ -73,3 +74,13 @@ def test_failed_run_keeps_last_good_output_and_names_the_cell(tmp_path):
     error = info.value.error_file.read_text()
     assert "DataError" in error and "dependency loop in project P001" in error
     assert not list(tmp_path.glob(".tour.*"))  # no temporary files left behind
+
+
+@pytest.mark.notebook
+def test_exported_html_opens_offline_and_is_readable_by_others(tmp_path):
+    run_notebook(TOUR, tmp_path, {"data": str(FIXTURES / "mini")}, stem="tour")
+    html = (tmp_path / "tour.html").read_text()
+    assert not re.search(r'<(script|link)[^>]+(src|href)="(https?:)?//', html), "the report loads something online"
+    assert "<style" in html  # styles are embedded
+    for name in ("tour.html", "tour.ipynb"):  # group/others may read them (not mkstemp's 0600)
+        assert (tmp_path / name).stat().st_mode & 0o044
