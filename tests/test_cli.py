@@ -139,3 +139,20 @@ def test_tour_on_broken_data_fails_cleanly_and_keeps_the_executed_notebook(pmo, 
 
 def test_repo_root_is_where_the_commands_run():
     assert (REPO / "Makefile").exists()
+
+
+def test_validate_a_workbook_names_the_sheet(pmo, tmp_path):
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "projects"
+    ws.append(["project_id", "name", "portfolio", "stage", "status", "budget"])
+    ws.append(["P1", "Alpha", "Ops", "execute", "active", 1000])
+    ws.append(["P2", "Beta", "Ops", "execute", "paused", -5])
+    book = tmp_path / "plan.xlsx"
+    wb.save(book)
+    result = pmo("validate", str(book))
+    assert result.returncode == 1
+    assert "plan.xlsx[projects]" in result.stdout
+    assert "row 3" in result.stdout and "'paused'" in result.stdout and "is negative" in result.stdout

@@ -444,3 +444,11 @@ def test_duplicate_key_in_a_sorted_linked_table_is_found(tmp_path):
         "resource_id,project_id,task_id,week_start,hours\n" + "\n".join(rows) + "\n"
     )
     assert has(errors_of(tmp_path / "d"), "timesheets.csv", 5, "week_start", "already on row 4")
+
+
+def test_a_table_with_only_its_header_loads_empty(tmp_path):
+    shutil.copytree(MINI, tmp_path / "d")
+    (tmp_path / "d" / "risks.csv").write_text(",".join(TABLES["risks"].columns) + "\n")
+    p = data.load_portfolio(tmp_path / "d")
+    assert p.risks.empty and list(p.risks.columns) == list(TABLES["risks"].columns)
+    assert p.sources["risks"].rows == 0

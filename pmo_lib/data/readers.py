@@ -10,6 +10,7 @@ all convert is read as text, and the parsers report the offending cells.
 
 from __future__ import annotations
 
+import csv
 import re
 import zipfile
 from pathlib import Path
@@ -47,8 +48,6 @@ def _detect_delimiter(first_line: str) -> str:
 
 
 def _header(head: bytes, encoding: str, delimiter: str | None = None) -> tuple[list[str], str]:
-    import csv
-
     text = head.decode("utf-8-sig" if encoding.startswith("utf-8") else encoding, errors="replace")
     first = text.splitlines()[0] if text else ""
     delimiter = delimiter or _detect_delimiter(first)
