@@ -452,3 +452,58 @@ def test_a_table_with_only_its_header_loads_empty(tmp_path):
     p = data.load_portfolio(tmp_path / "d")
     assert p.risks.empty and list(p.risks.columns) == list(TABLES["risks"].columns)
     assert p.sources["risks"].rows == 0
+
+
+_CELL = st.one_of(
+    st.sampled_from(["", " ", "P001", "T2", "2026-02-30", "2026-01-05", "-1", "1,5", "abc", '"x,y"', "=1+2", "NA"]),
+    st.text(alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"), max_size=6),
+)
+_HEADER = st.sampled_from(["project_id", "name", "portfolio", "stage", "status", "budget", "", "Extra", "name"])
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    headers=st.lists(_HEADER, min_size=1, max_size=7),
+    rows=st.lists(st.lists(_CELL, min_size=0, max_size=8), max_size=6),
+    sep=st.sampled_from([",", ";"]),
+)
+def test_any_csv_gives_findings_never_a_crash(tmp_path_factory, headers, rows, sep):
+    folder = tmp_path_factory.mktemp("csvfuzz")
+    lines = [sep.join(headers)] + [sep.join(r) for r in rows]
+    (folder / "projects.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = data.validate(folder)  # must not raise, whatever the file holds
+    assert all(f.file and f.problem and f.fix for f in result.findings)
+    assert result.ok == (result.portfolio is not None)
+
+
+def _has_cycle(links: list[tuple[str, str]]) -> bool:
+    """Plain depth-first search: the test's own oracle for loops."""
+    graph: dict[str, list[str]] = {}
+    for a, b in links:
+        graph.setdefault(a, []).append(b)
+    state: dict[str, int] = {}
+
+    def visit(node: str) -> bool:
+        state[node] = 1
+        for nxt in graph.get(node, []):
+            if state.get(nxt) == 1 or (nxt not in state and visit(nxt)):
+                return True
+        state[node] = 2
+        return False
+
+    return any(node not in state and visit(node) for node in list(graph))
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(["T1", "T2", "T3"]), st.sampled_from(["T1", "T2", "T3"])), max_size=7))
+def test_loops_are_reported_exactly_when_the_network_has_one(tmp_path_factory, links):
+    folder = tmp_path_factory.mktemp("loops")
+    shutil.copytree(MINI, folder, dirs_exist_ok=True)
+    links = list(dict.fromkeys(links))  # the key (project, predecessor, successor) is unique
+    rows = [f"P001,{a},{b},FS,0" for a, b in links]
+    (folder / "dependencies.csv").write_text(
+        "project_id,predecessor_id,successor_id,type,lag_days\n" + "\n".join(rows) + "\n"
+    )
+    found = errors_of(folder)
+    loops = [f for f in found if "dependency loop" in f.problem or "cannot depend on itself" in f.problem]
+    assert bool(loops) == _has_cycle(links)

@@ -143,6 +143,11 @@ def _as_bool(arr) -> np.ndarray:
     return np.asarray(arr.to_numpy(zero_copy_only=False), dtype=bool)
 
 
+def _joined(frame: pd.DataFrame) -> pd.Series:
+    """The cells of each row as one text, 'P001 / T2' (a blank cell shows as nothing)."""
+    return frame.astype("str").fillna("").agg(" / ".join, axis=1)
+
+
 def check_keys(frame: pd.DataFrame, spec: TableSpec, src: Source, skip: set, out: Collector, enc: Encoder) -> None:
     key = list(spec.key)
     if skip & set(key) or frame.empty:
@@ -160,7 +165,7 @@ def check_keys(frame: pd.DataFrame, spec: TableSpec, src: Source, skip: set, out
     )
     rows = file_rows(frame.index[dup])
     firsts = file_rows(first_row[dup].to_numpy())
-    values = frame.loc[dup, key].astype(str).agg(" / ".join, axis=1)
+    values = _joined(frame.loc[dup, key])
     label = " + ".join(key)
     for (row, first), value in zip(zip(rows, firsts, strict=True), values, strict=True):
         out.add(
@@ -305,7 +310,7 @@ def check_links(name: str, tables, sources, broken: dict[str, set], out: Collect
             values = bad[fk.columns[0]]
             problem = f"refers to a {fk.ref_columns[0]} that is not in {ref_label}"
         else:
-            values = bad[list(fk.columns)].astype(str).agg(" / ".join, axis=1)
+            values = _joined(bad[list(fk.columns)])
             problem = f"refers to {what} that is not in {ref_label}"
         out.add_rows(
             fk.severity,

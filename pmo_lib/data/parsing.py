@@ -165,8 +165,24 @@ def parse_columns(
     Returns the typed frame, the set of required columns that were missing and,
     per column, the rows whose text could not be parsed.
     """
-    renamed = {c: canonical_header(c) for c in raw.columns}
-    names = list(renamed.values())
+    names = [canonical_header(c) for c in raw.columns]  # by position: raw headers may repeat
+    # columns without a header: dropped when empty (trailing separators), named and noted otherwise
+    unnamed = [i for i, n in enumerate(names) if not n]
+    keep = [i for i in range(len(names)) if i not in unnamed or raw.iloc[:, i].notna().any()]
+    for i in unnamed:
+        if i in keep:
+            names[i] = f"column_{i + 1}"
+            out.add(
+                "warning",
+                src,
+                f"column {i + 1} has values but no header; it is kept as '{names[i]}'",
+                "give the column a header, or delete it",
+                row=1,
+                column=names[i],
+            )
+    if len(keep) < len(names):
+        raw = raw.iloc[:, keep]
+        names = [names[i] for i in keep]
     dupes = sorted({n for n in names if names.count(n) > 1})
     for name in dupes:
         out.add(
