@@ -507,3 +507,18 @@ def test_loops_are_reported_exactly_when_the_network_has_one(tmp_path_factory, l
     found = errors_of(folder)
     loops = [f for f in found if "dependency loop" in f.problem or "cannot depend on itself" in f.problem]
     assert bool(loops) == _has_cycle(links)
+
+
+def test_workbook_with_empty_trailing_columns_loads(tmp_path):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "projects"
+    ws.append(["project_id", "name", "portfolio", "stage", "status", None, "budget", None])
+    ws.append(["P1", "Alpha", "Ops", "execute", "active", None, 10, None])
+    ws.append(["P2", "Beta", "Ops", "plan", "active", "stray note", 20, None])
+    wb.save(tmp_path / "plan.xlsx")
+    result = data.validate(tmp_path / "plan.xlsx")
+    assert result.ok
+    warning = next(f for f in result.findings if f.severity == "warning")
+    assert "column 6 has values but no header" in warning.problem
+    assert result.portfolio.projects["budget"].tolist() == [10.0, 20.0]

@@ -222,7 +222,8 @@ def read_workbook(path: Path, out: Collector) -> Raw:
         if name not in TABLES:
             out.add("note", src, f"sheet '{sheet}' is not a PMO Lab table and was ignored", "nothing to do", table="")
             continue
-        frame = frame.rename(columns=lambda c: str(c))
+        # pandas names an empty header cell "Unnamed: 3"; make it blank like a CSV's
+        frame = frame.rename(columns=lambda c: "" if str(c).startswith("Unnamed:") else str(c))
         tables[name] = (frame.map(_xlsx_cell).astype(object), src)
     return tables
 
