@@ -11,6 +11,7 @@ notebook beside an error file that names the failing cell.
 from __future__ import annotations
 
 import os
+import re
 import tempfile
 from pathlib import Path
 
@@ -20,6 +21,7 @@ from .files import atomic_write_bytes, publish
 NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 _JSON_TYPES = (str, int, float, bool, type(None))
+_ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")  # colour codes in IPython tracebacks
 
 
 class NotebookRunError(PMOError):
@@ -101,11 +103,13 @@ def run_notebook(
         failed = out_dir / f"{stem}.failed.ipynb"
         publish(tmp, failed)
         error_file = out_dir / f"{stem}.error.txt"
+        first_line = next((line for line in (exc.source or "").splitlines() if line.strip()), "")
         message = (
-            f"{notebook.name} failed in cell {exc.exec_count} ({exc.ename}: {exc.evalue}). "
-            f"The executed notebook is kept at {failed}."
+            f"{notebook.name} failed in cell In [{exc.exec_count}] ({first_line.split('#')[0].strip()[:60]}): "
+            f"{exc.ename}: {exc.evalue}\nThe executed notebook is kept at {failed}."
         )
-        atomic_write_bytes(error_file, (message + "\n\n" + "".join(exc.traceback)).encode("utf-8"))
+        trace = _ANSI.sub("", "\n".join(exc.traceback))
+        atomic_write_bytes(error_file, (message + "\n\n" + trace + "\n").encode("utf-8"))
         raise NotebookRunError(message, failed, error_file) from None
     except BaseException:
         tmp.unlink(missing_ok=True)
