@@ -522,3 +522,24 @@ def test_workbook_with_empty_trailing_columns_loads(tmp_path):
     warning = next(f for f in result.findings if f.severity == "warning")
     assert "column 6 has values but no header" in warning.problem
     assert result.portfolio.projects["budget"].tolist() == [10.0, 20.0]
+
+
+@pytest.mark.parametrize(
+    ("file", "old", "new", "severity", "row", "column", "problem"),
+    [
+        ("tasks.csv", "P001,T3,Build ledger changes,1.10,20,2026-01-20,2026-02-16,2026-01-22,,60",
+         "P001,T3,Build ledger changes,1.10,20,2026-01-20,2026-02-16,,2026-02-20,60",
+         "error", 4, "actual_start", "actual finish but no actual start"),
+        ("tasks.csv", "P001,T1,Kick-off,1.1,0,", "P001,T1,Kick-off,1.1,2,",
+         "warning", 2, "duration_days", "milestone should have zero duration"),
+        ("assignments.csv", "A3,P002,T2,,developer,", "A3,P002,T2,,,",
+         "error", 4, "role", "neither a person (resource_id) nor a role"),
+    ],
+)  # fmt: skip
+def test_row_rules(tmp_path, file, old, new, severity, row, column, problem):
+    shutil.copytree(MINI, tmp_path / "d")
+    f = tmp_path / "d" / file
+    assert old in f.read_text()
+    f.write_text(f.read_text().replace(old, new))
+    found = [x for x in data.validate(tmp_path / "d").findings if x.severity == severity]
+    assert has(found, file, row, column, problem), "\n".join(map(str, found))

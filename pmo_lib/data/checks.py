@@ -8,6 +8,8 @@ per distinct value, from pyarrow's dictionary encoding), not as strings.
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -195,77 +197,69 @@ def check_date_order(frame: pd.DataFrame, spec: TableSpec, src: Source, out: Col
             )
 
 
+@dataclass(frozen=True)
+class RowRule:
+    """A rule relating columns of one table; ``test`` returns the offending rows and the values to show."""
+
+    table: str
+    severity: str
+    column: str
+    problem: str
+    fix: str
+    test: Callable[[pd.DataFrame, Encoder], tuple[np.ndarray, object]]
+
+
+def _estimate_order(frame, enc):
+    o, m, p = frame["optimistic_days"], frame["most_likely_days"], frame["pessimistic_days"]
+    bad = (o.notna() & m.notna() & p.notna() & ((o > m) | (m > p))).to_numpy()
+    return bad, o[bad].astype(str) + " / " + m[bad].astype(str) + " / " + p[bad].astype(str)
+
+
+def _finish_without_start(frame, enc):
+    bad = (frame["actual_finish"].notna() & frame["actual_start"].isna()).to_numpy()
+    return bad, [""] * int(bad.sum())
+
+
+def _milestone_with_duration(frame, enc):
+    bad = (frame["is_milestone"].fillna(False).astype(bool) & (frame["duration_days"] > 0)).to_numpy()
+    return bad, frame.loc[bad, "duration_days"]
+
+
+def _self_dependency(frame, enc):
+    pred, succ, _ = shared_codes(enc, "dependencies", frame, "predecessor_id", "successor_id")
+    bad = (pred == succ) & (pred >= 0)
+    return bad, frame.loc[bad, "successor_id"]
+
+
+def _nobody_and_no_role(frame, enc):
+    bad = (frame["resource_id"].isna() & frame["role"].isna()).to_numpy()
+    return bad, [""] * int(bad.sum())
+
+
+def _week_not_monday(frame, enc):
+    days = frame["week_start"].to_numpy(dtype="datetime64[D]").astype(np.int64)  # 1970-01-01 was a Thursday
+    bad = frame["week_start"].notna().to_numpy() & ((days + 3) % 7 != 0)
+    return bad, frame.loc[bad, "week_start"]
+
+
+ROW_RULES = (
+    RowRule("tasks", "error", "most_likely_days", "three-point estimate is out of order (optimistic / most likely / pessimistic)", "make optimistic <= most likely <= pessimistic", _estimate_order),
+    RowRule("tasks", "error", "actual_start", "the task has an actual finish but no actual start", "enter the date the task actually started", _finish_without_start),
+    RowRule("tasks", "warning", "duration_days", "a milestone should have zero duration", "set duration_days to 0 or is_milestone to false", _milestone_with_duration),
+    RowRule("dependencies", "error", "successor_id", "a task cannot depend on itself", "correct the predecessor or successor", _self_dependency),
+    RowRule("assignments", "error", "role", "the assignment names neither a person (resource_id) nor a role", "fill in resource_id for a named person or role for an unnamed demand", _nobody_and_no_role),
+    RowRule("timesheets", "warning", "week_start", "week_start is not a Monday", "use the Monday of the week the hours were worked", _week_not_monday),
+)  # fmt: skip
+
+
 def check_table_rules(name: str, frame: pd.DataFrame, src: Source, out: Collector, enc: Encoder) -> None:
-    """Rules that relate columns of one table to each other."""
+    """Apply the :data:`ROW_RULES` of table ``name``."""
     if frame.empty:
         return
-    if name == "tasks":
-        o, m, p = frame["optimistic_days"], frame["most_likely_days"], frame["pessimistic_days"]
-        bad = o.notna() & m.notna() & p.notna() & ((o > m) | (m > p))
-        out.add_rows(
-            "error",
-            src,
-            "most_likely_days",
-            file_rows(frame.index[bad]),
-            o[bad].astype(str) + " / " + m[bad].astype(str) + " / " + p[bad].astype(str),
-            "three-point estimate is out of order (optimistic / most likely / pessimistic)",
-            "make optimistic <= most likely <= pessimistic",
-        )
-        bad = frame["actual_finish"].notna() & frame["actual_start"].isna()
-        out.add_rows(
-            "error",
-            src,
-            "actual_start",
-            file_rows(frame.index[bad]),
-            [""] * int(bad.sum()),
-            "the task has an actual finish but no actual start",
-            "enter the date the task actually started",
-        )
-        bad = frame["is_milestone"].fillna(False).astype(bool) & (frame["duration_days"] > 0)
-        out.add_rows(
-            "warning",
-            src,
-            "duration_days",
-            file_rows(frame.index[bad]),
-            frame.loc[bad, "duration_days"],
-            "a milestone should have zero duration",
-            "set duration_days to 0 or is_milestone to false",
-        )
-    elif name == "dependencies":
-        pred, succ, _ = shared_codes(enc, name, frame, "predecessor_id", "successor_id")
-        bad = (pred == succ) & (pred >= 0)
-        out.add_rows(
-            "error",
-            src,
-            "successor_id",
-            file_rows(frame.index[bad]),
-            frame.loc[bad, "successor_id"],
-            "a task cannot depend on itself",
-            "correct the predecessor or successor",
-        )
-    elif name == "assignments":
-        bad = frame["resource_id"].isna() & frame["role"].isna()
-        out.add_rows(
-            "error",
-            src,
-            "role",
-            file_rows(frame.index[bad]),
-            [""] * int(bad.sum()),
-            "the assignment names neither a person (resource_id) nor a role",
-            "fill in resource_id for a named person or role for an unnamed demand",
-        )
-    elif name == "timesheets":
-        days = frame["week_start"].to_numpy(dtype="datetime64[D]").astype(np.int64)  # 1970-01-01 was a Thursday
-        bad = frame["week_start"].notna().to_numpy() & ((days + 3) % 7 != 0)
-        out.add_rows(
-            "warning",
-            src,
-            "week_start",
-            file_rows(frame.index[bad]),
-            frame.loc[bad, "week_start"],
-            "week_start is not a Monday",
-            "use the Monday of the week the hours were worked",
-        )
+    for rule in ROW_RULES:
+        if rule.table == name:
+            bad, values = rule.test(frame, enc)
+            out.add_rows(rule.severity, src, rule.column, file_rows(frame.index[bad]), values, rule.problem, rule.fix)
 
 
 def check_links(name: str, tables, sources, broken: dict[str, set], out: Collector, enc: Encoder) -> None:
