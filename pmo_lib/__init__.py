@@ -29,8 +29,21 @@ _LAZY = {
     "DataError": "pmo_lib.errors",
     "load_sample": "pmo_lib.datasets",
     "TABLES": "pmo_lib.schemas",
+    "WorkCalendars": "pmo_lib.calendar",
 }
-_MODULES = {"data", "schemas", "synth", "datasets", "errors", "run", "cli", "dictionary"}
+_MODULES = {
+    "calendar",
+    "data",
+    "schemas",
+    "synth",
+    "datasets",
+    "errors",
+    "files",
+    "run",
+    "cli",
+    "dictionary",
+    "notebooks",
+}
 
 __all__ = ["REPO_ROOT", "SAMPLE_DATA", "__version__", *_LAZY]
 
