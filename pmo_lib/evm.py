@@ -24,37 +24,20 @@ References
 from __future__ import annotations
 
 import numpy as np
-import pandas as pd
+
+from ._vector import like, ratio
 
 EAC_METHODS = ("cpi", "atypical", "cpi_spi", "new_etc")
 
 
-def _ratio(numerator, denominator):
-    """``numerator / denominator``, ``NaN`` where the denominator is zero or missing."""
-    num = np.asarray(numerator, dtype=float)
-    den = np.asarray(denominator, dtype=float)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        out = np.where(den == 0, np.nan, num / np.where(den == 0, 1.0, den))
-    return _like(out, numerator, denominator)
-
-
-def _like(values, *inputs):
-    """Return a Series when an input was one (keeping its index), else an array or a float."""
-    for x in inputs:
-        if isinstance(x, pd.Series):
-            return pd.Series(np.asarray(values, dtype=float), index=x.index)
-    values = np.asarray(values, dtype=float)
-    return float(values) if values.ndim == 0 else values
-
-
 def schedule_variance(ev, pv):
     """SV = EV - PV [currency]; negative is behind schedule [1]_."""
-    return _like(np.asarray(ev, dtype=float) - np.asarray(pv, dtype=float), ev, pv)
+    return like(np.asarray(ev, dtype=float) - np.asarray(pv, dtype=float), ev, pv)
 
 
 def cost_variance(ev, ac):
     """CV = EV - AC [currency]; negative is over cost [1]_."""
-    return _like(np.asarray(ev, dtype=float) - np.asarray(ac, dtype=float), ev, ac)
+    return like(np.asarray(ev, dtype=float) - np.asarray(ac, dtype=float), ev, ac)
 
 
 def spi(ev, pv):
@@ -62,7 +45,7 @@ def spi(ev, pv):
 
     ``NaN`` when PV = 0 (nothing was planned yet).
     """
-    return _ratio(ev, pv)
+    return ratio(ev, pv)
 
 
 def cpi(ev, ac):
@@ -70,11 +53,11 @@ def cpi(ev, ac):
 
     ``NaN`` when AC = 0 (nothing spent yet).
     """
-    return _ratio(ev, ac)
+    return ratio(ev, ac)
 
 
 def _eac_cpi(bac, ev, ac, pv, etc):
-    return _ratio(bac, cpi(ev, ac))
+    return ratio(bac, cpi(ev, ac))
 
 
 def _eac_atypical(bac, ev, ac, pv, etc):
@@ -86,7 +69,7 @@ def _eac_cpi_spi(bac, ev, ac, pv, etc):
         raise ValueError("method 'cpi_spi' needs pv (the planned value to date)")
     index = np.asarray(cpi(ev, ac), dtype=float) * np.asarray(spi(ev, pv), dtype=float)
     remaining = np.asarray(bac, dtype=float) - np.asarray(ev, dtype=float)
-    return np.asarray(ac, dtype=float) + np.asarray(_ratio(remaining, index), dtype=float)
+    return np.asarray(ac, dtype=float) + np.asarray(ratio(remaining, index), dtype=float)
 
 
 def _eac_new_etc(bac, ev, ac, pv, etc):
@@ -128,17 +111,17 @@ def eac(bac, ev, ac, *, method: str = "cpi", pv=None, etc=None):
     """
     if method not in _EAC:
         raise ValueError(f"unknown EAC method {method!r}; choose one of: {', '.join(EAC_METHODS)}")
-    return _like(_EAC[method](bac, ev, ac, pv, etc), bac, ev, ac)
+    return like(_EAC[method](bac, ev, ac, pv, etc), bac, ev, ac)
 
 
 def etc_from_eac(eac_value, ac):
     """Estimate to complete ETC = EAC - AC [currency] [1]_."""
-    return _like(np.asarray(eac_value, dtype=float) - np.asarray(ac, dtype=float), eac_value, ac)
+    return like(np.asarray(eac_value, dtype=float) - np.asarray(ac, dtype=float), eac_value, ac)
 
 
 def vac(bac, eac_value):
     """Variance at completion VAC = BAC - EAC [currency]; negative is a forecast overspend [1]_."""
-    return _like(np.asarray(bac, dtype=float) - np.asarray(eac_value, dtype=float), bac, eac_value)
+    return like(np.asarray(bac, dtype=float) - np.asarray(eac_value, dtype=float), bac, eac_value)
 
 
 def tcpi(bac, ev, ac, eac_value=None):
@@ -152,7 +135,7 @@ def tcpi(bac, ev, ac, eac_value=None):
     target = bac if eac_value is None else eac_value
     remaining_work = np.asarray(bac, dtype=float) - np.asarray(ev, dtype=float)
     remaining_money = np.asarray(target, dtype=float) - np.asarray(ac, dtype=float)
-    return _like(np.asarray(_ratio(remaining_work, remaining_money), dtype=float), bac, ev, ac)
+    return like(np.asarray(ratio(remaining_work, remaining_money), dtype=float), bac, ev, ac)
 
 
 def earned_schedule(pv_cumulative, ev):
@@ -186,19 +169,19 @@ def earned_schedule(pv_cumulative, ev):
         fraction = np.where((whole < periods) & (high > low), (earned - low) / (high - low), 0.0)
     es = whole + fraction
     es = np.where(np.isnan(earned), np.nan, es)
-    return float(es[0]) if np.ndim(ev) == 0 else _like(es, ev)
+    return float(es[0]) if np.ndim(ev) == 0 else like(es, ev)
 
 
 def spi_t(es, at):
     """Time-based schedule performance index SPI(t) = ES / AT [unitless] [3]_."""
-    return _ratio(es, at)
+    return ratio(es, at)
 
 
 def sv_t(es, at):
     """Time-based schedule variance SV(t) = ES - AT [periods]; negative is late [3]_."""
-    return _like(np.asarray(es, dtype=float) - np.asarray(at, dtype=float), es, at)
+    return like(np.asarray(es, dtype=float) - np.asarray(at, dtype=float), es, at)
 
 
 def ieac_t(planned_duration, spi_time):
     """Independent estimate of duration at completion IEAC(t) = PD / SPI(t) [periods] [3]_."""
-    return _ratio(planned_duration, spi_time)
+    return ratio(planned_duration, spi_time)
