@@ -1,0 +1,220 @@
+"""Critical path method: early and late dates, total and free float, the critical path.
+
+One call schedules every project of a portfolio at once: tasks of all
+projects are nodes of one network, and the forward and backward passes run
+level by level (all tasks whose predecessors are done, in every project, in
+one numpy step), never task by task.
+
+Times are working days counted from each project's start (offset 0): a task
+occupies ``[early_start, early_finish)``, so a 5-day task starting at 0
+finishes at 5 and its last working day is day 4; a milestone has
+``early_start == early_finish``. Lags are working days (negative: a lead).
+For a link from predecessor P to successor S with lag L, S must satisfy
+[1]_ [2]_:
+
+====  =============================  =======================================
+type  constraint                     early start of S at least
+====  =============================  =======================================
+FS    start(S)  >= finish(P) + L     EF(P) + L
+SS    start(S)  >= start(P) + L      ES(P) + L
+FF    finish(S) >= finish(P) + L     EF(P) + L - d(S)
+SF    finish(S) >= start(P) + L      ES(P) + L - d(S)
+====  =============================  =======================================
+
+No task starts before its project (offset 0). The backward pass mirrors
+these from the project's finish (the latest early finish of its tasks).
+Total float = late start - early start; free float = how far a task can slip
+before it delays any successor (or the project finish, for a task with no
+successor). Critical tasks have zero total float.
+
+References
+----------
+.. [1] Project Management Institute, *PMBOK Guide*, 6th ed., 2017, sec. 6.3.2.1
+   (precedence diagramming method, the four dependency types, leads and lags)
+   and 6.5.2.2 (critical path method, total and free float).
+.. [2] Project Management Institute, *Practice Standard for Scheduling*, 3rd ed.,
+   2019, ch. 4 (forward and backward pass).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from .errors import PMOError
+
+LINK_TYPES = ("FS", "SS", "FF", "SF")
+
+
+class ScheduleError(PMOError):
+    """The network cannot be scheduled (a loop, or a link to a task that does not exist)."""
+
+
+def _network(tasks: pd.DataFrame, dependencies: pd.DataFrame):
+    """Integer node ids per task and link arrays; clear errors for unknown tasks."""
+    key = tasks["project_id"].astype(str) + "\x1f" + tasks["task_id"].astype(str)
+    nodes = pd.Index(key)
+    if not nodes.is_unique:
+        dup = key[nodes.duplicated()].str.replace("\x1f", " / ").tolist()[:5]
+        raise ScheduleError(f"the same task appears twice: {', '.join(dup)}")
+    project = dependencies["project_id"].astype(str)
+    pred = nodes.get_indexer(project + "\x1f" + dependencies["predecessor_id"].astype(str))
+    succ = nodes.get_indexer(project + "\x1f" + dependencies["successor_id"].astype(str))
+    unknown = (pred < 0) | (succ < 0)
+    if unknown.any():
+        bad = dependencies[unknown]
+        listed = ", ".join(
+            f"{p}: {a} → {b}"
+            for p, a, b in bad[["project_id", "predecessor_id", "successor_id"]].head(5).itertuples(index=False)
+        )
+        raise ScheduleError(f"{int(unknown.sum())} link(s) refer to tasks that do not exist ({listed})")
+    kind = dependencies["type"].astype(str).fillna("FS").replace({"nan": "FS", "": "FS"}).to_numpy()
+    wrong = ~np.isin(kind, LINK_TYPES)
+    if wrong.any():
+        raise ScheduleError(f"unknown link type(s) {sorted(set(kind[wrong]))}; use one of {', '.join(LINK_TYPES)}")
+    lag = dependencies["lag_days"].astype(float).fillna(0.0).to_numpy()
+    return nodes, pred.astype(np.int64), succ.astype(np.int64), kind, lag
+
+
+def _levels(pred: np.ndarray, succ: np.ndarray, n: int, names: pd.Index) -> np.ndarray:
+    """Topological level of every node (0: no predecessor); a loop is a ScheduleError naming its tasks."""
+    order = np.argsort(pred, kind="stable")
+    succ_sorted = succ[order]
+    starts = np.searchsorted(pred[order], np.arange(n + 1))
+    indeg = np.bincount(succ, minlength=n)
+    level = np.full(n, -1, dtype=np.int64)
+    frontier = np.flatnonzero(indeg == 0)
+    depth = 0
+    while frontier.size:
+        level[frontier] = depth
+        counts = starts[frontier + 1] - starts[frontier]
+        total = int(counts.sum())
+        if total == 0:
+            break
+        offsets = np.repeat(starts[frontier] - np.cumsum(counts) + counts, counts) + np.arange(total)
+        targets = succ_sorted[offsets]
+        indeg -= np.bincount(targets, minlength=n)
+        touched = np.unique(targets)
+        frontier = touched[indeg[touched] == 0]
+        depth += 1
+    if (level < 0).any():
+        stuck = names[level < 0].str.replace("\x1f", " / ").tolist()
+        raise ScheduleError(f"dependency loop: these tasks wait on each other in a circle: {', '.join(stuck[:10])}")
+    return level
+
+
+def critical_path(tasks: pd.DataFrame, dependencies: pd.DataFrame) -> pd.DataFrame:
+    """Early/late start and finish, total and free float of every task of every project.
+
+    Parameters
+    ----------
+    tasks
+        ``project_id``, ``task_id``, ``duration_days`` [working days].
+    dependencies
+        ``project_id``, ``predecessor_id``, ``successor_id``, ``type``
+        (FS/SS/FF/SF; blank is FS), ``lag_days`` [working days; blank is 0].
+
+    Returns
+    -------
+    DataFrame
+        One row per task, in the order of ``tasks``: ``project_id``,
+        ``task_id``, ``duration_days``, ``early_start``, ``early_finish``,
+        ``late_start``, ``late_finish`` [working days from the project start],
+        ``total_float``, ``free_float`` [working days], ``is_critical`` and
+        ``driving_predecessor`` (the predecessor whose link sets the early
+        start; blank when the project start does).
+
+    Raises
+    ------
+    ScheduleError
+        For a dependency loop (naming its tasks), a link to an unknown task,
+        a negative or missing duration, or an unknown link type.
+
+    Examples
+    --------
+    >>> tasks = pd.DataFrame({"project_id": "P", "task_id": ["A", "B"], "duration_days": [3, 2]})
+    >>> links = pd.DataFrame({"project_id": ["P"], "predecessor_id": ["A"], "successor_id": ["B"],
+    ...                       "type": ["FS"], "lag_days": [1]})
+    >>> critical_path(tasks, links)[["task_id", "early_start", "early_finish", "total_float"]].to_numpy().tolist()
+    [['A', 0, 3, 0], ['B', 4, 6, 0]]
+    """
+    duration = tasks["duration_days"].astype(float)
+    if duration.isna().any() or (duration < 0).any():
+        bad = tasks.loc[duration.isna() | (duration < 0), "task_id"].astype(str).tolist()[:5]
+        raise ScheduleError(f"durations must be zero or more working days; check tasks {', '.join(bad)}")
+    d = np.round(duration.to_numpy()).astype(np.int64)
+    nodes, pred, succ, kind, lag = _network(tasks, dependencies)
+    n = len(nodes)
+    if n == 0:
+        columns = ["early_start", "early_finish", "late_start", "late_finish", "total_float", "free_float"]
+        empty = tasks[["project_id", "task_id"]].assign(duration_days=d, **{c: d for c in columns})
+        return empty.assign(is_critical=np.zeros(0, dtype=bool), driving_predecessor=pd.Series([], dtype="str"))
+    lag = np.round(lag).astype(np.int64)
+    level = _levels(pred, succ, n, nodes)
+    from_finish = np.isin(kind, ("FS", "FF"))  # the predecessor's date the link reads
+    to_finish = np.isin(kind, ("FF", "SF"))  # the successor's date the link constrains
+
+    # forward pass, one level at a time over every project
+    es = np.zeros(n, dtype=np.int64)
+    by_succ_level = np.argsort(level[succ], kind="stable")
+    bounds = np.searchsorted(level[succ][by_succ_level], np.arange(level.max() + 2))
+    for k in range(1, level.max() + 1):
+        e = by_succ_level[bounds[k] : bounds[k + 1]]
+        if e.size:
+            p, s = pred[e], succ[e]
+            cand = es[p] + np.where(from_finish[e], d[p], 0) + lag[e] - np.where(to_finish[e], d[s], 0)
+            np.maximum.at(es, s, cand)
+    ef = es + d
+
+    # project finish: the latest early finish among each project's tasks
+    project_codes, _ = pd.factorize(tasks["project_id"].astype(str))
+    finish = np.zeros(project_codes.max() + 1 if n else 0, dtype=np.int64)
+    np.maximum.at(finish, project_codes, ef)
+    project_finish = finish[project_codes]
+
+    # backward pass, from the deepest level up
+    lf = project_finish.copy()
+    by_pred_level = np.argsort(level[pred], kind="stable")
+    pbounds = np.searchsorted(level[pred][by_pred_level], np.arange(level.max() + 2))
+    for k in range(level.max(), -1, -1):
+        e = by_pred_level[pbounds[k] : pbounds[k + 1]]
+        if e.size:
+            p, s = pred[e], succ[e]
+            ls_s = lf[s] - d[s]
+            read = np.where(to_finish[e], lf[s], ls_s) - lag[e]  # latest allowed value of P's linked date
+            cand = np.where(from_finish[e], read, read + d[p])  # as a late finish of P
+            np.minimum.at(lf, p, cand)
+    ls = lf - d
+
+    # free float: the smallest slack over a task's outgoing links (project finish if none)
+    slack_link = np.where(to_finish, ef[succ], es[succ]) - (np.where(from_finish, ef[pred], es[pred]) + lag)
+    free = project_finish - ef
+    np.minimum.at(free, pred, slack_link)
+    free = np.maximum(free, 0)
+
+    # the predecessor whose link sets the early start
+    forward_cand = es[pred] + np.where(from_finish, d[pred], 0) + lag - np.where(to_finish, d[succ], 0)
+    binding = (forward_cand == es[succ]) & (es[succ] > 0)
+    driver = np.full(n, -1, dtype=np.int64)
+    driver[succ[binding]] = pred[binding]
+    task_ids = tasks["task_id"].astype(str).to_numpy()
+
+    out = pd.DataFrame(
+        {
+            "project_id": tasks["project_id"].to_numpy(),
+            "task_id": tasks["task_id"].to_numpy(),
+            "duration_days": d,
+            "early_start": es,
+            "early_finish": ef,
+            "late_start": ls,
+            "late_finish": lf,
+            "total_float": ls - es,
+            "free_float": free,
+        },
+        index=tasks.index,
+    )
+    out["is_critical"] = out["total_float"] <= 0
+    out["driving_predecessor"] = pd.Series(
+        np.where(driver >= 0, task_ids[np.maximum(driver, 0)], None), index=tasks.index, dtype="str"
+    )
+    return out

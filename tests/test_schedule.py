@@ -1,0 +1,167 @@
+"""pmo_lib.schedule: the critical path on hand-computed networks, against a plain-Python oracle,
+and by the invariants every schedule must keep."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import pmo_lib as pmo
+from pmo_lib.schedule import ScheduleError, critical_path
+
+
+def network(durations: dict[str, int], links: list[tuple[str, str, str, int]], project: str = "P"):
+    tasks = pd.DataFrame({"project_id": project, "task_id": list(durations), "duration_days": list(durations.values())})
+    deps = pd.DataFrame(links, columns=["predecessor_id", "successor_id", "type", "lag_days"])
+    deps.insert(0, "project_id", project)
+    return tasks, deps
+
+
+def table(result) -> dict:
+    cols = ["early_start", "early_finish", "late_start", "late_finish", "total_float", "free_float"]
+    return {t: tuple(int(v) for v in row) for t, row in zip(result["task_id"], result[cols].to_numpy(), strict=True)}
+
+
+def test_textbook_finish_to_start_network():
+    # Hand-computed: A3 -> B4, A -> C2, B -> D5, C -> D, D -> E1; critical path A-B-D-E, 13 days;
+    # C can slip 2 days (total and free float), cf. PMBOK 6th ed. fig. 6-16 style examples.
+    tasks, deps = network(
+        {"A": 3, "B": 4, "C": 2, "D": 5, "E": 1},
+        [("A", "B", "FS", 0), ("A", "C", "FS", 0), ("B", "D", "FS", 0), ("C", "D", "FS", 0), ("D", "E", "FS", 0)],
+    )
+    got = table(critical_path(tasks, deps))
+    assert got == {
+        "A": (0, 3, 0, 3, 0, 0),
+        "B": (3, 7, 3, 7, 0, 0),
+        "C": (3, 5, 5, 7, 2, 2),
+        "D": (7, 12, 7, 12, 0, 0),
+        "E": (12, 13, 12, 13, 0, 0),
+    }
+    result = critical_path(tasks, deps).set_index("task_id")
+    assert result["is_critical"].to_dict() == {"A": True, "B": True, "C": False, "D": True, "E": True}
+    assert result.loc["D", "driving_predecessor"] == "B"
+
+
+def test_lead_and_start_to_finish_links():
+    # Hand-computed: A4 -FS-2-> B3 (a lead: B starts at 2), A -SF+6-> C2 (C must finish by A's start + 6).
+    # Project finish 6; B has 1 day of float; A and C are critical.
+    tasks, deps = network({"A": 4, "B": 3, "C": 2}, [("A", "B", "FS", -2), ("A", "C", "SF", 6)])
+    assert table(critical_path(tasks, deps)) == {
+        "A": (0, 4, 0, 4, 0, 0),
+        "B": (2, 5, 3, 6, 1, 1),
+        "C": (4, 6, 4, 6, 0, 0),
+    }
+
+
+def test_start_to_start_and_finish_to_finish_with_lags():
+    # Hand-computed: A5 -SS+2-> B4 (B 2-6), B -FF+1-> C3 (C must finish at 7 or later: 4-7), A -FS-> D2 (5-7).
+    tasks, deps = network(
+        {"A": 5, "B": 4, "C": 3, "D": 2}, [("A", "B", "SS", 2), ("B", "C", "FF", 1), ("A", "D", "FS", 0)]
+    )
+    assert table(critical_path(tasks, deps)) == {
+        "A": (0, 5, 0, 5, 0, 0),
+        "B": (2, 6, 2, 6, 0, 0),
+        "C": (4, 7, 4, 7, 0, 0),
+        "D": (5, 7, 5, 7, 0, 0),
+    }
+
+
+def test_milestones_and_several_projects_in_one_call():
+    t1, d1 = network({"S": 0, "W": 5, "F": 0}, [("S", "W", "FS", 0), ("W", "F", "FS", 0)], project="P1")
+    t2, d2 = network({"X": 2}, [], project="P2")
+    result = critical_path(pd.concat([t1, t2], ignore_index=True), pd.concat([d1, d2], ignore_index=True))
+    got = table(result)
+    assert got["F"] == (5, 5, 5, 5, 0, 0) and got["X"] == (0, 2, 0, 2, 0, 0)
+
+
+def test_a_loop_names_its_tasks():
+    tasks, deps = network({"A": 1, "B": 1, "C": 1}, [("A", "B", "FS", 0), ("B", "C", "FS", 0), ("C", "B", "FS", 0)])
+    with pytest.raises(ScheduleError, match=r"loop.*P / B, P / C"):
+        critical_path(tasks, deps)
+
+
+def test_a_link_to_an_unknown_task_is_named():
+    tasks, deps = network({"A": 1}, [("A", "Z", "FS", 0)])
+    with pytest.raises(ScheduleError, match="do not exist \\(P: A → Z\\)"):
+        critical_path(tasks, deps)
+
+
+def test_negative_duration_is_refused():
+    tasks, deps = network({"A": -1}, [])
+    with pytest.raises(ScheduleError, match="zero or more"):
+        critical_path(tasks, deps)
+
+
+def oracle(durations: dict[str, int], links: list[tuple[str, str, str, int]]) -> dict:
+    """A plain-Python forward and backward pass, task by task, written straight from the definitions."""
+    order, seen = [], set()
+
+    def visit(t):
+        if t in seen:
+            return
+        seen.add(t)
+        for p, s, _, _ in links:
+            if s == t:
+                visit(p)
+        order.append(t)
+
+    for t in durations:
+        visit(t)
+    es = {t: 0 for t in durations}
+    for t in order:
+        for p, s, k, lag in links:
+            if s == t:
+                base = es[p] + (durations[p] if k in ("FS", "FF") else 0) + lag
+                es[t] = max(es[t], base - (durations[t] if k in ("FF", "SF") else 0))
+    ef = {t: es[t] + durations[t] for t in durations}
+    end = max(ef.values())
+    lf = {t: end for t in durations}
+    for t in reversed(order):
+        for p, s, k, lag in links:
+            if p == t:
+                ls_s = lf[s] - durations[s]
+                read = (lf[s] if k in ("FF", "SF") else ls_s) - lag
+                lf[t] = min(lf[t], read if k in ("FS", "FF") else read + durations[t])
+    return {t: (es[t], ef[t], lf[t] - durations[t], lf[t]) for t in durations}
+
+
+@st.composite
+def random_networks(draw):
+    n = draw(st.integers(1, 12))
+    names = [f"T{i}" for i in range(n)]
+    durations = {t: draw(st.integers(0, 9)) for t in names}
+    links = {}
+    for _ in range(draw(st.integers(0, 20))):
+        a, b = sorted(draw(st.lists(st.integers(0, n - 1), min_size=2, max_size=2, unique=True))) if n > 1 else (0, 0)
+        if a != b:
+            links[(names[a], names[b])] = (draw(st.sampled_from(["FS", "SS", "FF", "SF"])), draw(st.integers(-3, 5)))
+    return durations, [(a, b, k, lag) for (a, b), (k, lag) in links.items()]
+
+
+@settings(max_examples=300, deadline=None)
+@given(random_networks())
+def test_agrees_with_the_plain_python_oracle_and_keeps_the_invariants(net):
+    durations, links = net
+    tasks, deps = network(durations, links)
+    result = critical_path(tasks, deps).set_index("task_id")
+    expected = oracle(durations, links)
+    for t, (es, ef, ls, lf) in expected.items():
+        assert tuple(result.loc[t, ["early_start", "early_finish", "late_start", "late_finish"]]) == (es, ef, ls, lf)
+    assert (result["total_float"] >= 0).all()
+    assert (result["free_float"] >= 0).all() and (result["free_float"] <= result["total_float"]).all()
+    assert result["is_critical"].any()  # some chain always sets the finish
+    assert (result["total_float"][result["is_critical"]] == 0).all()
+    for a, b, k, lag in links:  # every link is respected
+        start_b, finish_b = result.loc[b, "early_start"], result.loc[b, "early_finish"]
+        ref = result.loc[a, "early_finish"] if k in ("FS", "FF") else result.loc[a, "early_start"]
+        assert (finish_b if k in ("FF", "SF") else start_b) >= ref + lag
+
+
+def test_whole_sample_portfolio_in_one_call():
+    sample = pmo.load_sample()
+    result = critical_path(sample.tasks, sample.dependencies)
+    assert len(result) == len(sample.tasks)
+    per_project = result.groupby("project_id")["is_critical"].any()
+    assert per_project.all() and len(per_project) == sample.projects["project_id"].nunique()
