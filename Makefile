@@ -38,7 +38,8 @@ notebooks: $(STAMP) ## re-execute every notebook in place so stored outputs are 
 lab: $(STAMP) ## open JupyterLab on the repository
 	$(BIN)/jupyter lab --notebook-dir=.
 
-bench: $(STAMP) ## speed, as ratios against a floor measured in the same run
+bench: $(STAMP) ## speed, as ratios against a floor or peer measured in the same run
+	@$(BIN)/python -m pip install --quiet -e ".[dev,bench]"
 	$(BIN)/python benchmarks/run.py
 
 docs: $(STAMP) ## regenerate the data dictionary and the glossary's column list from the schemas

@@ -58,6 +58,53 @@ def ensure_shuffled() -> Path:
     return target
 
 
+def cpm_cases(repeat: int) -> list:
+    """Critical path of all 2,000 projects: PMO Lab's vectorised pass against its peers."""
+    from cpm_peers import graphs, networkx_longest, plain_python_cpm, rustworkx_longest
+
+    from pmo_lib.schedule import critical_path
+
+    portfolio = data.load_portfolio(LARGE_DIR)
+    tasks, deps = portfolio.tasks, portfolio.dependencies
+    ours = critical_path(tasks, deps)
+    peer = plain_python_cpm(tasks, deps)  # the two must agree before their speed is compared
+    floats = dict(zip(zip(tasks["project_id"], tasks["task_id"], strict=True), ours["total_float"], strict=True))
+    assert all(peer[t][1] == floats[t] for t in list(peer)[:: max(1, len(peer) // 5000)])
+    cases = [
+        compare(
+            "CPM 2,000 projects (199k tasks)",
+            lambda: critical_path(tasks, deps),
+            lambda: plain_python_cpm(tasks, deps),
+            "plain-Python full pass",
+            repeat=repeat,
+        ),
+    ]
+    try:
+        g_nx, g_rx = graphs(tasks, deps)
+    except ImportError:
+        print("networkx / rustworkx not installed (pip install -e '.[bench]'): peers skipped")
+        return cases
+    cases.append(
+        compare(
+            "CPM 2,000 projects (199k tasks)",
+            lambda: critical_path(tasks, deps),
+            lambda: networkx_longest(g_nx),
+            "networkx longest path only",
+            repeat=repeat,
+        )
+    )
+    cases.append(
+        compare(
+            "CPM 2,000 projects (199k tasks)",
+            lambda: critical_path(tasks, deps),
+            lambda: rustworkx_longest(g_rx),
+            "rustworkx longest path only",
+            repeat=repeat,
+        )
+    )
+    return cases
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--quick", action="store_true", help="fewer repeats, sample only")
@@ -97,6 +144,7 @@ def main() -> int:
                 repeat=repeat,
             )
         )
+        results.extend(cpm_cases(repeat))
         tables = synth.generate(synth.LARGE)
         results.append(
             compare(

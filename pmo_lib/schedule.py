@@ -40,6 +40,8 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from .errors import PMOError
 
@@ -50,16 +52,32 @@ class ScheduleError(PMOError):
     """The network cannot be scheduled (a loop, or a link to a task that does not exist)."""
 
 
+def _codes_in(values: pd.Series, known) -> np.ndarray:
+    """Position of each value among ``known`` (pyarrow strings), -1 when absent or blank."""
+    arr = pa.array(values.astype("str"), type=pa.string(), from_pandas=True)
+    return pc.index_in(arr, value_set=known).fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
+
+
 def _network(tasks: pd.DataFrame, dependencies: pd.DataFrame):
-    """Integer node ids per task and link arrays; clear errors for unknown tasks."""
-    key = tasks["project_id"].astype(str) + "\x1f" + tasks["task_id"].astype(str)
-    nodes = pd.Index(key)
+    """Integer node ids per task and link arrays; clear errors for unknown tasks.
+
+    Codes, not strings: project and task ids are dictionary-encoded once and a
+    task is the pair (project code, task code), so joining 400k links onto 200k
+    tasks is integer work.
+    """
+    from .data.codes import encode
+
+    project_codes, projects = encode(tasks["project_id"].astype("str"))
+    task_codes, task_values = encode(tasks["task_id"].astype("str"))
+    width = len(task_values) + 1
+    nodes = pd.Index(project_codes * width + task_codes)
     if not nodes.is_unique:
-        dup = key[nodes.duplicated()].str.replace("\x1f", " / ").tolist()[:5]
-        raise ScheduleError(f"the same task appears twice: {', '.join(dup)}")
-    project = dependencies["project_id"].astype(str)
-    pred = nodes.get_indexer(project + "\x1f" + dependencies["predecessor_id"].astype(str))
-    succ = nodes.get_indexer(project + "\x1f" + dependencies["successor_id"].astype(str))
+        dup = tasks.loc[nodes.duplicated(), ["project_id", "task_id"]].astype(str).agg(" / ".join, axis=1)
+        raise ScheduleError(f"the same task appears twice: {', '.join(dup.tolist()[:5])}")
+    dep_project = _codes_in(dependencies["project_id"], projects)
+    pred_key = dep_project * width + _codes_in(dependencies["predecessor_id"], task_values)
+    succ_key = dep_project * width + _codes_in(dependencies["successor_id"], task_values)
+    pred, succ = nodes.get_indexer(pred_key), nodes.get_indexer(succ_key)
     unknown = (pred < 0) | (succ < 0)
     if unknown.any():
         bad = dependencies[unknown]
@@ -68,7 +86,8 @@ def _network(tasks: pd.DataFrame, dependencies: pd.DataFrame):
             for p, a, b in bad[["project_id", "predecessor_id", "successor_id"]].head(5).itertuples(index=False)
         )
         raise ScheduleError(f"{int(unknown.sum())} link(s) refer to tasks that do not exist ({listed})")
-    kind = dependencies["type"].astype(str).fillna("FS").replace({"nan": "FS", "": "FS"}).to_numpy()
+    kind = dependencies["type"].astype("str").fillna("FS").to_numpy(dtype=object)
+    kind = np.where(kind == "", "FS", kind)
     wrong = ~np.isin(kind, LINK_TYPES)
     if wrong.any():
         raise ScheduleError(f"unknown link type(s) {sorted(set(kind[wrong]))}; use one of {', '.join(LINK_TYPES)}")
@@ -76,7 +95,7 @@ def _network(tasks: pd.DataFrame, dependencies: pd.DataFrame):
     return nodes, pred.astype(np.int64), succ.astype(np.int64), kind, lag
 
 
-def _levels(pred: np.ndarray, succ: np.ndarray, n: int, names: pd.Index) -> np.ndarray:
+def _levels(pred: np.ndarray, succ: np.ndarray, n: int, names) -> np.ndarray:
     """Topological level of every node (0: no predecessor); a loop is a ScheduleError naming its tasks."""
     order = np.argsort(pred, kind="stable")
     succ_sorted = succ[order]
@@ -98,8 +117,8 @@ def _levels(pred: np.ndarray, succ: np.ndarray, n: int, names: pd.Index) -> np.n
         frontier = touched[indeg[touched] == 0]
         depth += 1
     if (level < 0).any():
-        stuck = names[level < 0].str.replace("\x1f", " / ").tolist()
-        raise ScheduleError(f"dependency loop: these tasks wait on each other in a circle: {', '.join(stuck[:10])}")
+        stuck = names(np.flatnonzero(level < 0)[:10])
+        raise ScheduleError(f"dependency loop: these tasks wait on each other in a circle: {', '.join(stuck)}")
     return level
 
 
@@ -150,7 +169,11 @@ def critical_path(tasks: pd.DataFrame, dependencies: pd.DataFrame) -> pd.DataFra
         empty = tasks[["project_id", "task_id"]].assign(duration_days=d, **{c: d for c in columns})
         return empty.assign(is_critical=np.zeros(0, dtype=bool), driving_predecessor=pd.Series([], dtype="str"))
     lag = np.round(lag).astype(np.int64)
-    level = _levels(pred, succ, n, nodes)
+
+    def names(rows):
+        return (tasks["project_id"].astype(str).iloc[rows] + " / " + tasks["task_id"].astype(str).iloc[rows]).tolist()
+
+    level = _levels(pred, succ, n, names)
     from_finish = np.isin(kind, ("FS", "FF"))  # the predecessor's date the link reads
     to_finish = np.isin(kind, ("FF", "SF"))  # the successor's date the link constrains
 
