@@ -44,6 +44,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from .errors import PMOError
+from .graph import topological_levels
 
 LINK_TYPES = ("FS", "SS", "FF", "SF")
 
@@ -86,36 +87,19 @@ def _network(tasks: pd.DataFrame, dependencies: pd.DataFrame):
             for p, a, b in bad[["project_id", "predecessor_id", "successor_id"]].head(5).itertuples(index=False)
         )
         raise ScheduleError(f"{int(unknown.sum())} link(s) refer to tasks that do not exist ({listed})")
-    kind = dependencies["type"].astype("str").fillna("FS").to_numpy(dtype=object)
-    kind = np.where(kind == "", "FS", kind)
-    wrong = ~np.isin(kind, LINK_TYPES)
+    types = dependencies["type"].astype("str")
+    kind = _codes_in(types, pa.array(LINK_TYPES))  # 0 FS, 1 SS, 2 FF, 3 SF
+    wrong = (kind < 0) & types.notna().to_numpy() & (types != "").to_numpy()
     if wrong.any():
-        raise ScheduleError(f"unknown link type(s) {sorted(set(kind[wrong]))}; use one of {', '.join(LINK_TYPES)}")
+        raise ScheduleError(f"unknown link type(s) {sorted(set(types[wrong]))}; use one of {', '.join(LINK_TYPES)}")
+    kind = np.where(kind < 0, 0, kind)  # blank is FS
     lag = dependencies["lag_days"].astype(float).fillna(0.0).to_numpy()
-    return nodes, pred.astype(np.int64), succ.astype(np.int64), kind, lag
+    return nodes, pred.astype(np.int64), succ.astype(np.int64), kind, lag, project_codes
 
 
 def _levels(pred: np.ndarray, succ: np.ndarray, n: int, names) -> np.ndarray:
-    """Topological level of every node (0: no predecessor); a loop is a ScheduleError naming its tasks."""
-    order = np.argsort(pred, kind="stable")
-    succ_sorted = succ[order]
-    starts = np.searchsorted(pred[order], np.arange(n + 1))
-    indeg = np.bincount(succ, minlength=n)
-    level = np.full(n, -1, dtype=np.int64)
-    frontier = np.flatnonzero(indeg == 0)
-    depth = 0
-    while frontier.size:
-        level[frontier] = depth
-        counts = starts[frontier + 1] - starts[frontier]
-        total = int(counts.sum())
-        if total == 0:
-            break
-        offsets = np.repeat(starts[frontier] - np.cumsum(counts) + counts, counts) + np.arange(total)
-        targets = succ_sorted[offsets]
-        indeg -= np.bincount(targets, minlength=n)
-        touched = np.unique(targets)
-        frontier = touched[indeg[touched] == 0]
-        depth += 1
+    """Topological level of every node; a loop is a ScheduleError naming its tasks."""
+    level = topological_levels(pred, succ, n)
     if (level < 0).any():
         stuck = names(np.flatnonzero(level < 0)[:10])
         raise ScheduleError(f"dependency loop: these tasks wait on each other in a circle: {', '.join(stuck)}")
@@ -162,7 +146,7 @@ def critical_path(tasks: pd.DataFrame, dependencies: pd.DataFrame) -> pd.DataFra
         bad = tasks.loc[duration.isna() | (duration < 0), "task_id"].astype(str).tolist()[:5]
         raise ScheduleError(f"durations must be zero or more working days; check tasks {', '.join(bad)}")
     d = np.round(duration.to_numpy()).astype(np.int64)
-    nodes, pred, succ, kind, lag = _network(tasks, dependencies)
+    nodes, pred, succ, kind, lag, project_codes = _network(tasks, dependencies)
     n = len(nodes)
     if n == 0:
         columns = ["early_start", "early_finish", "late_start", "late_finish", "total_float", "free_float"]
@@ -174,8 +158,8 @@ def critical_path(tasks: pd.DataFrame, dependencies: pd.DataFrame) -> pd.DataFra
         return (tasks["project_id"].astype(str).iloc[rows] + " / " + tasks["task_id"].astype(str).iloc[rows]).tolist()
 
     level = _levels(pred, succ, n, names)
-    from_finish = np.isin(kind, ("FS", "FF"))  # the predecessor's date the link reads
-    to_finish = np.isin(kind, ("FF", "SF"))  # the successor's date the link constrains
+    from_finish = (kind == 0) | (kind == 2)  # FS, FF read the predecessor's finish
+    to_finish = kind >= 2  # FF, SF constrain the successor's finish
 
     # forward pass, one level at a time over every project
     es = np.zeros(n, dtype=np.int64)
@@ -190,8 +174,7 @@ def critical_path(tasks: pd.DataFrame, dependencies: pd.DataFrame) -> pd.DataFra
     ef = es + d
 
     # project finish: the latest early finish among each project's tasks
-    project_codes, _ = pd.factorize(tasks["project_id"].astype(str))
-    finish = np.zeros(project_codes.max() + 1 if n else 0, dtype=np.int64)
+    finish = np.zeros(project_codes.max() + 1, dtype=np.int64)
     np.maximum.at(finish, project_codes, ef)
     project_finish = finish[project_codes]
 
@@ -220,12 +203,11 @@ def critical_path(tasks: pd.DataFrame, dependencies: pd.DataFrame) -> pd.DataFra
     binding = (forward_cand == es[succ]) & (es[succ] > 0)
     driver = np.full(n, -1, dtype=np.int64)
     driver[succ[binding]] = pred[binding]
-    task_ids = tasks["task_id"].astype(str).to_numpy()
 
     out = pd.DataFrame(
         {
-            "project_id": tasks["project_id"].to_numpy(),
-            "task_id": tasks["task_id"].to_numpy(),
+            "project_id": tasks["project_id"],
+            "task_id": tasks["task_id"],
             "duration_days": d,
             "early_start": es,
             "early_finish": ef,
@@ -237,7 +219,7 @@ def critical_path(tasks: pd.DataFrame, dependencies: pd.DataFrame) -> pd.DataFra
         index=tasks.index,
     )
     out["is_critical"] = out["total_float"] <= 0
-    out["driving_predecessor"] = pd.Series(
-        np.where(driver >= 0, task_ids[np.maximum(driver, 0)], None), index=tasks.index, dtype="str"
-    )
+    task_ids = pa.array(tasks["task_id"].astype("str"), type=pa.string(), from_pandas=True)
+    drivers = pc.take(task_ids, pa.array(np.maximum(driver, 0), mask=driver < 0))
+    out["driving_predecessor"] = pd.Series(drivers, index=tasks.index, dtype="str")
     return out

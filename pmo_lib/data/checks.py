@@ -17,6 +17,7 @@ import pandera.pandas as pa
 import pyarrow as pa_
 import pyarrow.compute as pc
 
+from ..graph import topological_levels
 from ..schemas import TABLES, TableSpec
 from .codes import Encoder, shared_codes
 from .findings import Collector, Source, file_rows
@@ -376,27 +377,5 @@ def check_cycles(deps: pd.DataFrame, src: Source, out: Collector, enc: Encoder) 
 
 
 def topological_leftovers(pred: np.ndarray, succ: np.ndarray, n: int) -> np.ndarray:
-    """Boolean mask of nodes that a topological sort cannot place (on or after a loop).
-
-    Kahn's algorithm, one numpy step per level of the network: links are held
-    in CSR form (sorted by predecessor), so each step touches only the links
-    leaving the current frontier.
-    """
-    order = np.argsort(pred, kind="stable")
-    succ_sorted = succ[order]
-    starts = np.searchsorted(pred[order], np.arange(n + 1))
-    indeg = np.bincount(succ, minlength=n)
-    placed = np.zeros(n, dtype=bool)
-    frontier = np.flatnonzero(indeg == 0)
-    while frontier.size:
-        placed[frontier] = True
-        counts = starts[frontier + 1] - starts[frontier]
-        total = int(counts.sum())
-        if total == 0:
-            break
-        offsets = np.repeat(starts[frontier] - np.cumsum(counts) + counts, counts) + np.arange(total)
-        targets = succ_sorted[offsets]
-        indeg -= np.bincount(targets, minlength=n)
-        touched = np.unique(targets)
-        frontier = touched[indeg[touched] == 0]
-    return ~placed
+    """Boolean mask of nodes that a topological sort cannot place (on or after a loop)."""
+    return topological_levels(pred, succ, n) < 0
