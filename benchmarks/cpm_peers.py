@@ -81,3 +81,29 @@ def rustworkx_longest(g) -> int:
     import rustworkx as rx
 
     return rx.dag_longest_path_length(g, weight_fn=lambda source, target, weight: weight)
+
+
+def deep_network(n: int = 100_000, seed: int = 3) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """One project of ``n`` tasks in a long chain with short skip links of every type: thousands of levels."""
+    import numpy as np
+
+    rng = np.random.default_rng(seed)
+    ids = np.char.add("T", np.arange(n).astype(str)).astype(object)
+    tasks = pd.DataFrame({"project_id": "DEEP", "task_id": ids, "duration_days": rng.integers(0, 6, n)})
+    chain = np.arange(n - 1)
+    skip_from = rng.integers(0, n - 10, n // 2)
+    skip_to = skip_from + rng.integers(2, 10, n // 2)
+    pred = np.concatenate([chain, skip_from])
+    succ = np.concatenate([chain + 1, skip_to])
+    links = pd.DataFrame({"pred": pred, "succ": succ}).drop_duplicates()
+    m = len(links)
+    deps = pd.DataFrame(
+        {
+            "project_id": "DEEP",
+            "predecessor_id": ids[links["pred"].to_numpy()],
+            "successor_id": ids[links["succ"].to_numpy()],
+            "type": rng.choice(["FS", "SS", "FF", "SF"], m, p=[0.7, 0.1, 0.1, 0.1]),
+            "lag_days": rng.integers(-1, 3, m),
+        }
+    )
+    return tasks, deps

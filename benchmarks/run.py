@@ -60,7 +60,7 @@ def ensure_shuffled() -> Path:
 
 def cpm_cases(repeat: int) -> list:
     """Critical path of all 2,000 projects: PMO Lab's vectorised pass against its peers."""
-    from cpm_peers import graphs, networkx_longest, plain_python_cpm, rustworkx_longest
+    from cpm_peers import deep_network, graphs, networkx_longest, plain_python_cpm, rustworkx_longest
 
     from pmo_lib.schedule import critical_path
 
@@ -79,6 +79,20 @@ def cpm_cases(repeat: int) -> list:
             repeat=repeat,
         ),
     ]
+    deep_tasks, deep_deps = deep_network()
+    deep_ours = critical_path(deep_tasks, deep_deps)["total_float"].tolist()
+    deep_peer = plain_python_cpm(deep_tasks, deep_deps)
+    assert deep_ours == [deep_peer[("DEEP", t)][1] for t in deep_tasks["task_id"]]
+    cases.append(
+        compare(
+            "CPM one deep network (100k tasks)",
+            lambda: critical_path(deep_tasks, deep_deps),
+            lambda: plain_python_cpm(deep_tasks, deep_deps),
+            "plain-Python full pass",
+            repeat=repeat,
+            target=1.5,
+        )
+    )
     try:
         g_nx, g_rx = graphs(tasks, deps)
     except ImportError:

@@ -106,6 +106,73 @@ def _levels(pred: np.ndarray, succ: np.ndarray, n: int, names) -> np.ndarray:
     return level
 
 
+DEEP_LEVELS = 1_000  # a network this deep and ...
+WIDE_ENOUGH = 20  # ... with fewer tasks than 20 per level is scheduled link by link
+
+
+def _passes_by_level(d, pred, succ, from_finish, to_finish, lag, level, project_codes):
+    """Forward and backward pass, one numpy step per level for every project at once."""
+    n = d.size
+    es = np.zeros(n, dtype=np.int64)
+    by_succ_level = np.argsort(level[succ], kind="stable")
+    bounds = np.searchsorted(level[succ][by_succ_level], np.arange(level.max() + 2))
+    for k in range(1, level.max() + 1):
+        e = by_succ_level[bounds[k] : bounds[k + 1]]
+        if e.size:
+            p, s = pred[e], succ[e]
+            cand = es[p] + np.where(from_finish[e], d[p], 0) + lag[e] - np.where(to_finish[e], d[s], 0)
+            np.maximum.at(es, s, cand)
+    project_finish = _project_finish(es + d, project_codes)
+    lf = project_finish.copy()
+    by_pred_level = np.argsort(level[pred], kind="stable")
+    pbounds = np.searchsorted(level[pred][by_pred_level], np.arange(level.max() + 2))
+    for k in range(level.max(), -1, -1):
+        e = by_pred_level[pbounds[k] : pbounds[k + 1]]
+        if e.size:
+            p, s = pred[e], succ[e]
+            read = np.where(to_finish[e], lf[s], lf[s] - d[s]) - lag[e]  # latest allowed value of P's linked date
+            np.minimum.at(lf, p, np.where(from_finish[e], read, read + d[p]))  # as a late finish of P
+    return es, lf, project_finish
+
+
+def _passes_by_link(d, pred, succ, from_finish, to_finish, lag, level, project_codes):
+    """The same passes link by link in topological order: for deep, narrow networks, where a
+    numpy step per level would cost more than it saves."""
+    order = np.argsort(level[succ], kind="stable")  # links by the level of their successor
+    p_l, s_l = pred[order].tolist(), succ[order].tolist()
+    ff, tf, lg = from_finish[order].tolist(), to_finish[order].tolist(), lag[order].tolist()
+    dl = d.tolist()
+    es = [0] * d.size
+    for p, s, f, t, g in zip(p_l, s_l, ff, tf, lg, strict=True):
+        cand = es[p] + (dl[p] if f else 0) + g - (dl[s] if t else 0)
+        if cand > es[s]:
+            es[s] = cand
+    es = np.asarray(es, dtype=np.int64)
+    project_finish = _project_finish(es + d, project_codes)
+    lf = project_finish.tolist()
+    back = np.argsort(-level[pred], kind="stable")  # links by the level of their predecessor, deepest first
+    for p, s, f, t, g in zip(
+        pred[back].tolist(),
+        succ[back].tolist(),
+        from_finish[back].tolist(),
+        to_finish[back].tolist(),
+        lag[back].tolist(),
+        strict=True,
+    ):
+        read = (lf[s] if t else lf[s] - dl[s]) - g
+        cand = read if f else read + dl[p]
+        if cand < lf[p]:
+            lf[p] = cand
+    return es, np.asarray(lf, dtype=np.int64), project_finish
+
+
+def _project_finish(ef: np.ndarray, project_codes: np.ndarray) -> np.ndarray:
+    """The latest early finish of each task's project, per task."""
+    finish = np.zeros(project_codes.max() + 1, dtype=np.int64)
+    np.maximum.at(finish, project_codes, ef)
+    return finish[project_codes]
+
+
 def critical_path(tasks: pd.DataFrame, dependencies: pd.DataFrame) -> pd.DataFrame:
     """Early/late start and finish, total and free float of every task of every project.
 
@@ -161,35 +228,11 @@ def critical_path(tasks: pd.DataFrame, dependencies: pd.DataFrame) -> pd.DataFra
     from_finish = (kind == 0) | (kind == 2)  # FS, FF read the predecessor's finish
     to_finish = kind >= 2  # FF, SF constrain the successor's finish
 
-    # forward pass, one level at a time over every project
-    es = np.zeros(n, dtype=np.int64)
-    by_succ_level = np.argsort(level[succ], kind="stable")
-    bounds = np.searchsorted(level[succ][by_succ_level], np.arange(level.max() + 2))
-    for k in range(1, level.max() + 1):
-        e = by_succ_level[bounds[k] : bounds[k + 1]]
-        if e.size:
-            p, s = pred[e], succ[e]
-            cand = es[p] + np.where(from_finish[e], d[p], 0) + lag[e] - np.where(to_finish[e], d[s], 0)
-            np.maximum.at(es, s, cand)
+    # the passes, by levels (wide networks: a portfolio) or link by link (deep chains)
+    deep = level.max() > DEEP_LEVELS and level.max() * WIDE_ENOUGH > n
+    passes = _passes_by_link if deep else _passes_by_level
+    es, lf, project_finish = passes(d, pred, succ, from_finish, to_finish, lag, level, project_codes)
     ef = es + d
-
-    # project finish: the latest early finish among each project's tasks
-    finish = np.zeros(project_codes.max() + 1, dtype=np.int64)
-    np.maximum.at(finish, project_codes, ef)
-    project_finish = finish[project_codes]
-
-    # backward pass, from the deepest level up
-    lf = project_finish.copy()
-    by_pred_level = np.argsort(level[pred], kind="stable")
-    pbounds = np.searchsorted(level[pred][by_pred_level], np.arange(level.max() + 2))
-    for k in range(level.max(), -1, -1):
-        e = by_pred_level[pbounds[k] : pbounds[k + 1]]
-        if e.size:
-            p, s = pred[e], succ[e]
-            ls_s = lf[s] - d[s]
-            read = np.where(to_finish[e], lf[s], ls_s) - lag[e]  # latest allowed value of P's linked date
-            cand = np.where(from_finish[e], read, read + d[p])  # as a late finish of P
-            np.minimum.at(lf, p, cand)
     ls = lf - d
 
     # free float: the smallest slack over a task's outgoing links (project finish if none)

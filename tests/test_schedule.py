@@ -165,3 +165,36 @@ def test_whole_sample_portfolio_in_one_call():
     assert len(result) == len(sample.tasks)
     per_project = result.groupby("project_id")["is_critical"].any()
     assert per_project.all() and len(per_project) == sample.projects["project_id"].nunique()
+
+
+@settings(max_examples=150, deadline=None)
+@given(random_networks())
+def test_deep_network_path_gives_the_same_schedule(net):
+    from pmo_lib import schedule
+
+    durations, links = net
+    tasks, deps = network(durations, links)
+    by_level = critical_path(tasks, deps)
+    saved = schedule.DEEP_LEVELS, schedule.WIDE_ENOUGH
+    schedule.DEEP_LEVELS, schedule.WIDE_ENOUGH = -1, 10**9  # force the link-by-link passes
+    try:
+        by_link = critical_path(tasks, deps)
+    finally:
+        schedule.DEEP_LEVELS, schedule.WIDE_ENOUGH = saved
+    pd.testing.assert_frame_equal(by_level, by_link)
+
+
+def test_a_deep_chain_is_scheduled_link_by_link():
+    n = 5_000
+    tasks = pd.DataFrame({"project_id": "P", "task_id": [f"T{i}" for i in range(n)], "duration_days": 1})
+    deps = pd.DataFrame(
+        {
+            "project_id": "P",
+            "predecessor_id": [f"T{i}" for i in range(n - 1)],
+            "successor_id": [f"T{i + 1}" for i in range(n - 1)],
+            "type": "FS",
+            "lag_days": 0,
+        }
+    )
+    result = critical_path(tasks, deps)
+    assert result["early_finish"].max() == n and result["is_critical"].all()
