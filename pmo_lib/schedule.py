@@ -110,12 +110,12 @@ DEEP_LEVELS = 1_000  # a network this deep and ...
 WIDE_ENOUGH = 20  # ... with fewer tasks than 20 per level is scheduled link by link
 
 
-def _passes_by_level(d, pred, succ, from_finish, to_finish, lag, level, project_codes):
+def _passes_by_level(d, pred, succ, from_finish, to_finish, lag, level, project_codes, es0, moves):
     """Forward and backward pass, one numpy step per level for every project at once."""
-    n = d.size
-    es = np.zeros(n, dtype=np.int64)
+    es = es0.copy()
     by_succ_level = np.argsort(level[succ], kind="stable")
-    bounds = np.searchsorted(level[succ][by_succ_level], np.arange(level.max() + 2))
+    by_succ_level = by_succ_level[moves[succ[by_succ_level]]]  # links into fixed (started) tasks do not push
+    bounds = np.searchsorted(level[succ[by_succ_level]], np.arange(level.max() + 2))
     for k in range(1, level.max() + 1):
         e = by_succ_level[bounds[k] : bounds[k + 1]]
         if e.size:
@@ -135,14 +135,15 @@ def _passes_by_level(d, pred, succ, from_finish, to_finish, lag, level, project_
     return es, lf, project_finish
 
 
-def _passes_by_link(d, pred, succ, from_finish, to_finish, lag, level, project_codes):
+def _passes_by_link(d, pred, succ, from_finish, to_finish, lag, level, project_codes, es0, moves):
     """The same passes link by link in topological order: for deep, narrow networks, where a
     numpy step per level would cost more than it saves."""
     order = np.argsort(level[succ], kind="stable")  # links by the level of their successor
+    order = order[moves[succ[order]]]  # links into fixed (started) tasks do not push
     p_l, s_l = pred[order].tolist(), succ[order].tolist()
     ff, tf, lg = from_finish[order].tolist(), to_finish[order].tolist(), lag[order].tolist()
     dl = d.tolist()
-    es = [0] * d.size
+    es = es0.tolist()
     for p, s, f, t, g in zip(p_l, s_l, ff, tf, lg, strict=True):
         cand = es[p] + (dl[p] if f else 0) + g - (dl[s] if t else 0)
         if cand > es[s]:
@@ -164,6 +165,41 @@ def _passes_by_link(d, pred, succ, from_finish, to_finish, lag, level, project_c
         if cand < lf[p]:
             lf[p] = cand
     return es, np.asarray(lf, dtype=np.int64), project_finish
+
+
+def _progress(tasks: pd.DataFrame, d: np.ndarray):
+    """Progress as of a status date, from optional offset columns of ``tasks``.
+
+    ``actual_start_day`` / ``actual_finish_day`` [working days from the project
+    start; the finish day is the last day worked], ``remaining_days`` and
+    ``status_day`` (the first working day after the status date). A finished
+    task keeps its actual dates; a task in progress keeps its actual start and
+    finishes its remaining duration from the status day; an unstarted task
+    starts no earlier than the status day. Started tasks are not moved by
+    their predecessors.
+
+    Returns the initial early starts, the effective durations, which tasks
+    the forward pass may move, and each task's state.
+    """
+    n = d.size
+
+    def column(name):
+        return tasks[name].astype(float).to_numpy() if name in tasks else np.full(n, np.nan)
+
+    start, finish = column("actual_start_day"), column("actual_finish_day")
+    remaining, status = column("remaining_days"), column("status_day")
+    finished = ~np.isnan(start) & ~np.isnan(finish)
+    running = ~np.isnan(start) & np.isnan(finish)
+    es0 = np.where(np.isnan(status), 0, status).astype(np.int64)
+    es0 = np.where(finished | running, np.nan_to_num(start), es0).astype(np.int64)
+    d_eff = d.copy()
+    d_eff[finished] = (finish[finished] + 1 - start[finished]).astype(np.int64)
+    if running.any():
+        left = np.where(np.isnan(remaining), d, remaining)[running]
+        now = np.where(np.isnan(status), start + 1, status)[running]
+        d_eff[running] = np.maximum(now + left - start[running], 1).astype(np.int64)
+    state = np.where(finished, "finished", np.where(running, "in progress", "not started"))
+    return es0, d_eff, ~(finished | running), state
 
 
 def _project_finish(ef: np.ndarray, project_codes: np.ndarray) -> np.ndarray:
@@ -229,9 +265,11 @@ def critical_path(tasks: pd.DataFrame, dependencies: pd.DataFrame) -> pd.DataFra
     to_finish = kind >= 2  # FF, SF constrain the successor's finish
 
     # the passes, by levels (wide networks: a portfolio) or link by link (deep chains)
+    planned = d
+    es0, d, moves, state = _progress(tasks, d)
     deep = level.max() > DEEP_LEVELS and level.max() * WIDE_ENOUGH > n
     passes = _passes_by_link if deep else _passes_by_level
-    es, lf, project_finish = passes(d, pred, succ, from_finish, to_finish, lag, level, project_codes)
+    es, lf, project_finish = passes(d, pred, succ, from_finish, to_finish, lag, level, project_codes, es0, moves)
     ef = es + d
     ls = lf - d
 
@@ -251,7 +289,7 @@ def critical_path(tasks: pd.DataFrame, dependencies: pd.DataFrame) -> pd.DataFra
         {
             "project_id": tasks["project_id"],
             "task_id": tasks["task_id"],
-            "duration_days": d,
+            "duration_days": planned,
             "early_start": es,
             "early_finish": ef,
             "late_start": ls,
@@ -261,7 +299,11 @@ def critical_path(tasks: pd.DataFrame, dependencies: pd.DataFrame) -> pd.DataFra
         },
         index=tasks.index,
     )
-    out["is_critical"] = out["total_float"] <= 0
+    done = state == "finished"  # the past has no float
+    out.loc[done, ["late_start", "late_finish"]] = out.loc[done, ["early_start", "early_finish"]].to_numpy()
+    out.loc[done, ["total_float", "free_float"]] = 0
+    out["is_critical"] = (out["total_float"] <= 0) & ~done
+    out["progress"] = state
     task_ids = pa.array(tasks["task_id"].astype("str"), type=pa.string(), from_pandas=True)
     drivers = pc.take(task_ids, pa.array(np.maximum(driver, 0), mask=driver < 0))
     out["driving_predecessor"] = pd.Series(drivers, index=tasks.index, dtype="str")

@@ -198,3 +198,37 @@ def test_a_deep_chain_is_scheduled_link_by_link():
     )
     result = critical_path(tasks, deps)
     assert result["early_finish"].max() == n and result["is_critical"].all()
+
+
+def test_progress_as_of_a_status_date():
+    # Hand-computed. A3 -> B4 -> C2 (FS); D2 has no links. Status day 5 (days 0-4 are past).
+    # A finished: started day 0, last day 3 (one day late) -> 0-4, no float.
+    # B in progress: started day 4, 3 days left -> finishes at status 5 + 3 = 8.
+    # C not started: after B -> 8-10. D not started: not before the status day -> 5-7, float 3.
+    tasks, deps = network({"A": 3, "B": 4, "C": 2, "D": 2}, [("A", "B", "FS", 0), ("B", "C", "FS", 0)])
+    tasks["actual_start_day"] = [0, 4, None, None]
+    tasks["actual_finish_day"] = [3, None, None, None]
+    tasks["remaining_days"] = [0, 3, 2, 2]
+    tasks["status_day"] = 5
+    result = critical_path(tasks, deps)
+    assert table(result) == {
+        "A": (0, 4, 0, 4, 0, 0),
+        "B": (4, 8, 4, 8, 0, 0),
+        "C": (8, 10, 8, 10, 0, 0),
+        "D": (5, 7, 8, 10, 3, 3),
+    }
+    assert result.set_index("task_id")["progress"].to_dict() == {
+        "A": "finished", "B": "in progress", "C": "not started", "D": "not started",
+    }  # fmt: skip
+    assert result.set_index("task_id")["is_critical"].to_dict() == {"A": False, "B": True, "C": True, "D": False}
+
+
+def test_a_started_task_keeps_its_actual_start_even_out_of_sequence():
+    # B started on day 2 although A (its predecessor) ran until day 4: B is not pushed back.
+    tasks, deps = network({"A": 5, "B": 3}, [("A", "B", "FS", 0)])
+    tasks["actual_start_day"] = [0, 2]
+    tasks["actual_finish_day"] = [4, None]
+    tasks["remaining_days"] = [0, 1]
+    tasks["status_day"] = 5
+    got = table(critical_path(tasks, deps))
+    assert got["B"][:2] == (2, 6)  # finishes at status 5 + 1 remaining
