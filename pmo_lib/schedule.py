@@ -190,7 +190,7 @@ def _progress(tasks: pd.DataFrame, d: np.ndarray):
     remaining, status = column("remaining_days"), column("status_day")
     finished = ~np.isnan(start) & ~np.isnan(finish)
     running = ~np.isnan(start) & np.isnan(finish)
-    es0 = np.where(np.isnan(status), 0, status).astype(np.int64)
+    es0 = np.maximum(np.where(np.isnan(status), 0, status), 0).astype(np.int64)  # nor before the project start
     es0 = np.where(finished | running, np.nan_to_num(start), es0).astype(np.int64)
     d_eff = d.copy()
     d_eff[finished] = (finish[finished] + 1 - start[finished]).astype(np.int64)
@@ -308,3 +308,117 @@ def critical_path(tasks: pd.DataFrame, dependencies: pd.DataFrame) -> pd.DataFra
     drivers = pc.take(task_ids, pa.array(np.maximum(driver, 0), mask=driver < 0))
     out["driving_predecessor"] = pd.Series(drivers, index=tasks.index, dtype="str")
     return out
+
+
+def schedule(portfolio, as_of=None, calendar: str | None = None, projects=None) -> pd.DataFrame:
+    """The critical path of every project in dates, with progress and baseline comparison.
+
+    Parameters
+    ----------
+    portfolio
+        A loaded :class:`~pmo_lib.data.Portfolio`.
+    as_of
+        Status date [date]. Finished tasks keep their actual dates, tasks in
+        progress finish their remaining work (duration x (1 - percent
+        complete), rounded up) from the next working day, and nothing
+        unstarted starts before it. ``None`` schedules the plan without progress.
+    calendar
+        Name of the working calendar in the ``calendars`` table; default
+        ``"standard"`` when the table has it, else weekends only. Lags count
+        in working days of this calendar.
+    projects
+        Project ids to schedule (default: all).
+
+    Returns
+    -------
+    DataFrame
+        One row per task: ``project_id``, ``task_id``, ``early_start``,
+        ``early_finish``, ``late_start``, ``late_finish`` [dates; a finish is
+        the last working day], ``total_float``, ``free_float`` [working days],
+        ``is_critical``, ``progress``, ``baseline_start``, ``baseline_finish``,
+        ``start_variance``, ``finish_variance`` [working days; positive is
+        later than the baseline], ``driving_predecessor``.
+    """
+    from .calendar import WorkCalendars
+
+    tasks, deps, proj = portfolio.tasks, portfolio.dependencies, portfolio.projects
+    if projects is not None:
+        wanted = set(projects)
+        tasks = tasks[tasks["project_id"].isin(wanted)]
+        deps = deps[deps["project_id"].isin(wanted)]
+    cal = WorkCalendars.from_table(portfolio.calendars)
+    if calendar is None:
+        calendar = "standard" if "standard" in cal.names else ""
+    # each project's day 0: its baseline start, else its earliest task date, else the status date
+    first = pd.concat([tasks["baseline_start"], tasks["actual_start"]], axis=1).min(axis=1)
+    earliest = first.groupby(tasks["project_id"]).min()
+    origin = (
+        tasks["project_id"]
+        .map(proj.set_index("project_id")["baseline_start"])
+        .fillna(tasks["project_id"].map(earliest))
+    )
+    if as_of is not None:
+        origin = origin.fillna(pd.Timestamp(as_of))
+    origin = pd.Series(cal.add(origin.to_numpy(), 0, calendar), index=tasks.index)
+
+    work = tasks[["project_id", "task_id", "duration_days"]].copy()
+    if as_of is not None:
+        after = np.datetime64(pd.Timestamp(as_of).date(), "D") + np.timedelta64(1, "D")
+        work["status_day"] = cal.count(origin.to_numpy(), after, calendar)
+        work["actual_start_day"] = cal.count(origin.to_numpy(), tasks["actual_start"].to_numpy(), calendar)
+        work["actual_finish_day"] = cal.count(origin.to_numpy(), tasks["actual_finish"].to_numpy(), calendar)
+        pct = tasks["percent_complete"].astype(float).fillna(0.0).clip(0, 100).to_numpy()
+        work["remaining_days"] = np.ceil(tasks["duration_days"].astype(float).to_numpy() * (1 - pct / 100))
+    cpm = critical_path(work, deps)
+
+    def date(offsets):
+        return cal.add(origin.to_numpy(), np.asarray(offsets, dtype=float), calendar)
+
+    def last_day(start, finish):
+        return np.where(finish > start, date(finish - 1), date(start))
+
+    es, ef, ls, lf = (cpm[c].to_numpy() for c in ("early_start", "early_finish", "late_start", "late_finish"))
+    out = pd.DataFrame(
+        {
+            "project_id": cpm["project_id"],
+            "task_id": cpm["task_id"],
+            "early_start": pd.to_datetime(date(es)),
+            "early_finish": pd.to_datetime(last_day(es, ef)),
+            "late_start": pd.to_datetime(date(ls)),
+            "late_finish": pd.to_datetime(last_day(ls, lf)),
+            "total_float": cpm["total_float"],
+            "free_float": cpm["free_float"],
+            "is_critical": cpm["is_critical"],
+            "progress": cpm["progress"],
+            "baseline_start": tasks["baseline_start"],
+            "baseline_finish": tasks["baseline_finish"],
+        },
+        index=tasks.index,
+    )
+    # variance in working days: positive when the scheduled date is later than the baseline
+    out["start_variance"] = _variance(cal, out["baseline_start"], out["early_start"], calendar)
+    out["finish_variance"] = _variance(cal, out["baseline_finish"], out["early_finish"], calendar)
+    out["driving_predecessor"] = cpm["driving_predecessor"]
+    return out.reset_index(drop=True)
+
+
+def _variance(cal, baseline: pd.Series, scheduled: pd.Series, calendar) -> np.ndarray:
+    """Working days from the baseline date to the scheduled one (negative when earlier)."""
+    return cal.count(baseline.to_numpy(), scheduled.to_numpy(), calendar)
+
+
+def milestone_slippage(scheduled: pd.DataFrame, tasks: pd.DataFrame) -> pd.DataFrame:
+    """Per project: how many milestones slipped and the largest slip [working days].
+
+    ``scheduled`` is the output of :func:`schedule`; milestones are the tasks
+    flagged ``is_milestone`` (or of zero duration).
+    """
+    is_milestone = tasks["is_milestone"].fillna(False).astype(bool) | (tasks["duration_days"] == 0)
+    marks = scheduled[is_milestone.to_numpy()]
+    slipped = marks["finish_variance"] > 0
+    return (
+        marks.assign(slipped=slipped)
+        .groupby("project_id", observed=True)
+        .agg(milestones=("task_id", "size"), slipped=("slipped", "sum"), max_slip_days=("finish_variance", "max"))
+        .reset_index()
+    )

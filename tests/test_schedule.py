@@ -9,7 +9,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import pmo_lib as pmo
-from pmo_lib.schedule import ScheduleError, critical_path
+from pmo_lib.schedule import ScheduleError, critical_path, milestone_slippage
+from pmo_lib.schedule import schedule as schedule_dates
 
 
 def network(durations: dict[str, int], links: list[tuple[str, str, str, int]], project: str = "P"):
@@ -232,3 +233,34 @@ def test_a_started_task_keeps_its_actual_start_even_out_of_sequence():
     tasks["status_day"] = 5
     got = table(critical_path(tasks, deps))
     assert got["B"][:2] == (2, 6)  # finishes at status 5 + 1 remaining
+
+
+def test_schedule_in_dates_on_the_mini_dataset():
+    # Hand-computed on the fixture's calendar: P001/T3 (20 days, 60 % done) started 2026-01-22;
+    # status date Friday 2026-01-30, so its 8 remaining days run Monday 2 to Wednesday 11 February.
+    mini = pmo.load_portfolio(pmo.REPO_ROOT / "tests" / "fixtures" / "mini")
+    result = schedule_dates(mini, as_of="2026-01-30").set_index(["project_id", "task_id"])
+    t3 = result.loc[("P001", "T3")]
+    assert t3["progress"] == "in progress"
+    assert str(t3["early_start"].date()) == "2026-01-22" and str(t3["early_finish"].date()) == "2026-02-11"
+    t2 = result.loc[("P001", "T2")]
+    assert (str(t2["early_start"].date()), str(t2["early_finish"].date())) == ("2026-01-06", "2026-01-21")
+    assert t2["finish_variance"] == 2  # baseline finish 19 January, actual 21 January
+    p2 = result.loc[("P002", "T1")]  # not started, planned for March: stays in March
+    assert str(p2["early_start"].date()) == "2026-03-02"
+
+
+def test_schedule_on_the_sample_respects_the_status_date():
+    sample = pmo.load_sample()
+    result = schedule_dates(sample, as_of="2026-10-31")
+    tasks = sample.tasks
+    unstarted = result["progress"] == "not started"
+    assert (result.loc[unstarted, "early_start"] > pd.Timestamp("2026-10-31")).all()
+    finished = (result["progress"] == "finished").to_numpy()
+    assert (result.loc[finished, "early_start"].to_numpy() == tasks.loc[finished, "actual_start"].to_numpy()).all()
+    assert (result.loc[finished, "early_finish"].to_numpy() == tasks.loc[finished, "actual_finish"].to_numpy()).all()
+    running = (result["progress"] == "in progress").to_numpy()
+    assert (result.loc[running, "early_start"].to_numpy() == tasks.loc[running, "actual_start"].to_numpy()).all()
+    assert (result.loc[running, "early_finish"] > pd.Timestamp("2026-10-31")).all()
+    slips = milestone_slippage(result, tasks)
+    assert len(slips) == sample.projects["project_id"].nunique() and (slips["slipped"] <= slips["milestones"]).all()
