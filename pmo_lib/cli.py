@@ -121,6 +121,56 @@ def synth(
     click.echo(f"Wrote {len(written)} tables ({rows:,} rows) to {out}")
 
 
+def _load_or_exit(command: str, path: Path):
+    """Load a dataset for a command; bad data prints its findings and exits 1."""
+    from .data import validate as run_validation
+
+    if not path.exists():
+        _usage_error(command, f"no dataset at {path} (expected a folder of CSV files or an .xlsx workbook)")
+    result = run_validation(path)
+    if not result.ok:
+        click.echo(format_findings(result), err=True)
+        sys.exit(EXIT_DATA)
+    return result.portfolio
+
+
+@main.command(short_help="Critical path and dates of every task, as of a status date.")
+@click.argument("data", type=click.Path(path_type=Path))
+@click.option("--project", "projects", multiple=True, help="Only this project (repeat for more).")
+@click.option("--as-of", default=None, help="Status date YYYY-MM-DD; progress is taken into account.")
+@click.option("--calendar", default=None, help="Working calendar name [default: standard, if the data has it].")
+@click.option("--format", "fmt", type=click.Choice(["table", "csv"]), default="table", show_default=True)
+@click.option("--out", type=click.Path(path_type=Path), default=None, help="Write to this file instead of the screen.")
+def schedule(data: Path, projects, as_of, calendar, fmt: str, out: Path | None) -> None:
+    """One row per task: early/late dates, float, critical, baseline variance, driving predecessor."""
+    from .errors import PMOError
+    from .files import atomic_open
+    from .schedule import schedule as run_schedule
+
+    if as_of is not None:
+        try:
+            date.fromisoformat(as_of)
+        except ValueError:
+            _usage_error("schedule", f"--as-of {as_of!r} is not a date in the form YYYY-MM-DD")
+    portfolio = _load_or_exit("schedule", data)
+    known = set(portfolio.projects["project_id"])
+    unknown = [p for p in projects if p not in known]
+    if unknown:
+        _usage_error("schedule", f"unknown project {', '.join(unknown)}; projects are: {', '.join(sorted(known))}")
+    try:
+        table = run_schedule(portfolio, as_of=as_of, calendar=calendar, projects=list(projects) or None)
+    except PMOError as exc:
+        click.echo(f"pmo schedule: {exc}", err=True)
+        sys.exit(EXIT_DATA)
+    text = table.to_csv(index=False, date_format="%Y-%m-%d") if fmt == "csv" else table.to_string(index=False)
+    if out is None:
+        click.echo(text)
+    else:
+        with atomic_open(out, "w", encoding="utf-8", newline="") as fh:
+            fh.write(text)
+        click.echo(f"Wrote {len(table)} tasks to {out}")
+
+
 @main.command(short_help="Run the tour notebook on a dataset.")
 @click.option("--data", default="datasets/sample", show_default=True, type=click.Path(path_type=Path))
 @click.option("--out", default="reports/tour", show_default=True, type=click.Path(path_type=Path))

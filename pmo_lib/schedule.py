@@ -403,8 +403,8 @@ def schedule(portfolio, as_of=None, calendar: str | None = None, projects=None) 
 
 
 def _variance(cal, baseline: pd.Series, scheduled: pd.Series, calendar) -> np.ndarray:
-    """Working days from the baseline date to the scheduled one (negative when earlier)."""
-    return cal.count(baseline.to_numpy(), scheduled.to_numpy(), calendar)
+    """Working days from the baseline date to the scheduled one (negative when earlier; blank without a baseline)."""
+    return pd.array(cal.count(baseline.to_numpy(), scheduled.to_numpy(), calendar), dtype="Int64")
 
 
 def milestone_slippage(scheduled: pd.DataFrame, tasks: pd.DataFrame) -> pd.DataFrame:

@@ -156,3 +156,51 @@ def test_validate_a_workbook_names_the_sheet(pmo, tmp_path):
     assert result.returncode == 1
     assert "plan.xlsx[projects]" in result.stdout
     assert "row 3" in result.stdout and "'paused'" in result.stdout and "is negative" in result.stdout
+
+
+def test_schedule_command_writes_one_row_per_task(pmo, tmp_path):
+    out = tmp_path / "p001.csv"
+    result = pmo(
+        "schedule",
+        "datasets/sample",
+        "--project",
+        "P001",
+        "--as-of",
+        "2026-10-31",
+        "--format",
+        "csv",
+        "--out",
+        str(out),
+    )
+    assert result.returncode == 0, result.stderr
+    import pandas as pd
+
+    table = pd.read_csv(out)
+    assert set(table["project_id"]) == {"P001"}
+    for column in (
+        "early_start",
+        "late_finish",
+        "total_float",
+        "free_float",
+        "is_critical",
+        "finish_variance",
+        "driving_predecessor",
+    ):
+        assert column in table.columns
+    assert table["total_float"].ge(0).all()
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "words"),
+    [
+        (["datasets/sample", "--project", "P999"], 2, "unknown project P999; projects are: P001"),
+        (["datasets/sample", "--as-of", "31/10/2026"], 2, "not a date in the form YYYY-MM-DD"),
+        (["no/such/data"], 2, "no dataset at no/such/data"),
+        ([str(FIXTURES / "broken" / "cycle")], 1, "dependency loop in project P001"),
+    ],
+)
+def test_schedule_command_bad_input(pmo, args, code, words):
+    result = pmo("schedule", *args)
+    assert result.returncode == code
+    assert words in result.stderr
+    assert "Traceback" not in result.stderr
