@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+Codes = tuple[np.ndarray, pa.Array]  # one int64 per row (-1 for blank), the distinct values
 
 
 def like(values, *inputs):
@@ -25,3 +29,14 @@ def ratio(numerator, denominator):
     with np.errstate(divide="ignore", invalid="ignore"):
         out = np.where(den == 0, np.nan, num / np.where(den == 0, 1.0, den))
     return like(out, numerator, denominator)
+
+
+def encode(series: pd.Series) -> Codes:
+    """Dictionary-encode a text or date column."""
+    if pd.api.types.is_datetime64_any_dtype(series):
+        codes, uniques = pd.factorize(series)
+        return codes.astype(np.int64), pa.array(np.asarray(uniques))
+    arr = pa.array(series, type=pa.string(), from_pandas=True)
+    arr = arr.combine_chunks() if isinstance(arr, pa.ChunkedArray) else arr
+    encoded = pc.dictionary_encode(arr)
+    return encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64), encoded.dictionary

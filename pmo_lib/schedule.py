@@ -43,6 +43,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from ._vector import encode
 from .errors import PMOError
 from .graph import topological_levels
 
@@ -66,8 +67,6 @@ def _network(tasks: pd.DataFrame, dependencies: pd.DataFrame):
     task is the pair (project code, task code), so joining 400k links onto 200k
     tasks is integer work.
     """
-    from .data.codes import encode
-
     project_codes, projects = encode(tasks["project_id"].astype("str"))
     task_codes, task_values = encode(tasks["task_id"].astype("str"))
     width = len(task_values) + 1
