@@ -139,14 +139,17 @@ def _load_or_exit(command: str, path: Path):
 @click.option("--project", "projects", multiple=True, help="Only this project (repeat for more).")
 @click.option("--as-of", default=None, help="Status date YYYY-MM-DD; progress is taken into account.")
 @click.option("--calendar", default=None, help="Working calendar name [default: standard, if the data has it].")
-@click.option("--format", "fmt", type=click.Choice(["table", "csv"]), default="table", show_default=True)
-@click.option("--out", type=click.Path(path_type=Path), default=None, help="Write to this file instead of the screen.")
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "xlsx"]), default="table", show_default=True)
+@click.option("--out", type=click.Path(path_type=Path), default=None, help="Write to this file (needed for xlsx).")
 def schedule(data: Path, projects, as_of, calendar, fmt: str, out: Path | None) -> None:
     """One row per task: early/late dates, float, critical, baseline variance, driving predecessor."""
     from .errors import PMOError
+    from .export import neutralise, write_csv, write_xlsx
     from .files import atomic_open
     from .schedule import schedule as run_schedule
 
+    if fmt == "xlsx" and out is None:
+        _usage_error("schedule", "--format xlsx needs --out FILE.xlsx")
     if as_of is not None:
         try:
             date.fromisoformat(as_of)
@@ -162,13 +165,18 @@ def schedule(data: Path, projects, as_of, calendar, fmt: str, out: Path | None) 
     except PMOError as exc:
         click.echo(f"pmo schedule: {exc}", err=True)
         sys.exit(EXIT_DATA)
-    text = table.to_csv(index=False, date_format="%Y-%m-%d") if fmt == "csv" else table.to_string(index=False)
     if out is None:
-        click.echo(text)
+        safe = neutralise(table)
+        click.echo(safe.to_csv(index=False, date_format="%Y-%m-%d") if fmt == "csv" else safe.to_string(index=False))
+        return
+    if fmt == "xlsx":
+        write_xlsx({"schedule": table}, out)
+    elif fmt == "csv":
+        write_csv(table, out)
     else:
-        with atomic_open(out, "w", encoding="utf-8", newline="") as fh:
-            fh.write(text)
-        click.echo(f"Wrote {len(table)} tasks to {out}")
+        with atomic_open(out, "w", encoding="utf-8") as fh:
+            fh.write(neutralise(table).to_string(index=False) + "\n")
+    click.echo(f"Wrote {len(table)} tasks to {out}")
 
 
 @main.command(short_help="Run the tour notebook on a dataset.")

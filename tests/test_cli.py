@@ -204,3 +204,18 @@ def test_schedule_command_bad_input(pmo, args, code, words):
     assert result.returncode == code
     assert words in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_schedule_command_writes_a_workbook(pmo, tmp_path):
+    out = tmp_path / "schedule.xlsx"
+    result = pmo("schedule", "datasets/sample", "--as-of", "2026-10-31", "--format", "xlsx", "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    import openpyxl
+
+    ws = openpyxl.load_workbook(out)["schedule"]
+    assert ws["A1"].value == "project_id" and ws.max_row == 882  # 881 tasks and the header
+
+
+def test_schedule_xlsx_needs_an_output_file(pmo):
+    result = pmo("schedule", "datasets/sample", "--format", "xlsx")
+    assert result.returncode == 2 and "--format xlsx needs --out" in result.stderr
