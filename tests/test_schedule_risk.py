@@ -1,0 +1,86 @@
+"""pmo_lib.schedule_risk: Monte Carlo checked against known means, the deterministic CPM and symmetry."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import pmo_lib as pmo
+from pmo_lib import schedule_risk as sr
+from pmo_lib.schedule import critical_path
+
+
+def chain(estimates: dict[str, tuple[float, float, float]], links):
+    tasks = pd.DataFrame(
+        {
+            "project_id": "P",
+            "task_id": list(estimates),
+            "duration_days": [m for _, m, _ in estimates.values()],
+            "optimistic_days": [a for a, _, _ in estimates.values()],
+            "most_likely_days": [m for _, m, _ in estimates.values()],
+            "pessimistic_days": [b for _, _, b in estimates.values()],
+        }
+    )
+    deps = pd.DataFrame(links, columns=["predecessor_id", "successor_id"]).assign(project_id="P", type="FS", lag_days=0)
+    return tasks, deps
+
+
+def test_mean_finish_of_a_chain_is_the_sum_of_the_means():
+    # triangular mean (a + m + b) / 3: 11/3 + 15/3 + 2 = 10.667; PERT mean (a + 4m + b) / 6: 20/6 + 27/6 + 2 = 9.833
+    tasks, deps = chain({"A": (2, 3, 6), "B": (3, 4, 8), "C": (2, 2, 2)}, [("A", "B"), ("B", "C")])
+    tri = sr.simulate(tasks, deps, iterations=40_000, seed=3)["finish"]["P"].mean()
+    pert = sr.simulate(tasks, deps, iterations=40_000, seed=3, distribution="pert")["finish"]["P"].mean()
+    assert tri == pytest.approx(32 / 3, abs=0.05)
+    assert pert == pytest.approx(59 / 6, abs=0.05)
+
+
+def test_without_uncertainty_it_is_the_critical_path():
+    sample = pmo.load_sample()
+    tasks = sample.tasks[sample.tasks["project_id"].isin(["P001", "P002"])].copy()
+    for col in ("optimistic_days", "most_likely_days", "pessimistic_days"):
+        tasks[col] = tasks["duration_days"]
+    deps = sample.dependencies[sample.dependencies["project_id"].isin(["P001", "P002"])]
+    result = sr.simulate(tasks, deps, iterations=50, seed=1)
+    cpm = critical_path(tasks, deps)
+    finish = cpm.groupby("project_id")["early_finish"].max()
+    assert (result["finish"].nunique() == 1).all()
+    assert result["finish"].iloc[0].to_dict() == finish.to_dict()
+    assert (result["tasks"]["criticality"].to_numpy() == cpm["is_critical"].to_numpy().astype(float)).all()
+
+
+def test_the_longer_branch_is_the_critical_one():
+    tasks, deps = chain(
+        {"S": (0, 0, 0), "X": (9, 10, 11), "Y": (1, 2, 3), "E": (0, 0, 0)},
+        [("S", "X"), ("S", "Y"), ("X", "E"), ("Y", "E")],
+    )
+    crit = sr.simulate(tasks, deps, iterations=2_000, seed=5)["tasks"].set_index("task_id")["criticality"]
+    assert crit["X"] == 1.0 and crit["Y"] == 0.0
+
+
+def test_percentiles_probability_and_seeds():
+    tasks, deps = chain({"A": (2, 3, 6), "B": (3, 4, 8)}, [("A", "B")])
+    a = sr.simulate(tasks, deps, iterations=5_000, seed=7)["finish"]
+    b = sr.simulate(tasks, deps, iterations=5_000, seed=7)["finish"]
+    c = sr.simulate(tasks, deps, iterations=5_000, seed=8)["finish"]
+    pd.testing.assert_frame_equal(a, b)
+    assert not a.equals(c)
+    pct = sr.finish_percentiles(a)
+    assert pct.loc["P", "p50"] <= pct.loc["P", "p80"] <= pct.loc["P", "p95"] <= 14
+    assert (
+        sr.probability_by(a, 14)["P"] == 1.0 and sr.probability_by(a, 4)["P"] == 0.0
+    )  # below the sum of the optimistic durations
+
+
+def test_unknown_distribution_lists_the_names():
+    with pytest.raises(ValueError, match="choose one of: triangular, pert"):
+        sr.sample_durations([1], [2], [3], 10, distribution="normal")
+
+
+@settings(max_examples=100, deadline=None)
+@given(a=st.floats(0, 20), m=st.floats(0, 20), b=st.floats(0, 20), dist=st.sampled_from(["triangular", "pert"]))
+def test_draws_stay_within_the_three_points(a, m, b, dist):
+    a, m, b = sorted((a, m, b))
+    draws = sr.sample_durations([a], [m], [b], 500, distribution=dist, seed=1)
+    assert draws.min() >= a - 1e-9 and draws.max() <= b + 1e-9
