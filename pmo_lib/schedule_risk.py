@@ -119,7 +119,7 @@ def simulate(
         if e.size:
             p, s = pred[e], succ[e]
             cand = es[:, p] + np.where(from_finish[e], d[:, p], 0) + lag[e] - np.where(to_finish[e], d[:, s], 0)
-            _max_into(es, s, cand)
+            _reduce_into(np.maximum, es, s, cand)
     ef = es + d
     by_project = np.argsort(project_codes, kind="stable")
     starts = np.flatnonzero(np.r_[True, np.diff(project_codes[by_project]) != 0])
@@ -134,7 +134,7 @@ def simulate(
         if e.size:
             p, s = pred[e], succ[e]
             read = np.where(to_finish[e], lf[:, s], lf[:, s] - d[:, s]) - lag[e]
-            _min_into(lf, p, np.where(from_finish[e], read, read + d[:, p]))
+            _reduce_into(np.minimum, lf, p, np.where(from_finish[e], read, read + d[:, p]))
     critical = (lf - d - es) <= 0
 
     finish_frame = pd.DataFrame(finish, columns=pd.unique(tasks["project_id"].astype(str)))
@@ -151,23 +151,16 @@ def simulate(
     return {"finish": finish_frame, "tasks": per_task}
 
 
-def _max_into(target: np.ndarray, columns: np.ndarray, values: np.ndarray) -> None:
-    """target[:, columns] = max(target[:, columns], values), with repeated columns handled."""
+def _reduce_into(ufunc: np.ufunc, target: np.ndarray, columns: np.ndarray, values: np.ndarray) -> None:
+    """target[:, c] = ufunc(target[:, c], values of every link into c), for np.maximum or np.minimum.
+
+    The 2-D counterpart of ``ufunc.at``: links are sorted by column and reduced per column.
+    """
     order = np.argsort(columns, kind="stable")
     cols, vals = columns[order], values[:, order]
     starts = np.flatnonzero(np.r_[True, cols[1:] != cols[:-1]])
-    best = np.maximum.reduceat(vals, starts, axis=1)
     unique = cols[starts]
-    target[:, unique] = np.maximum(target[:, unique], best)
-
-
-def _min_into(target: np.ndarray, columns: np.ndarray, values: np.ndarray) -> None:
-    order = np.argsort(columns, kind="stable")
-    cols, vals = columns[order], values[:, order]
-    starts = np.flatnonzero(np.r_[True, cols[1:] != cols[:-1]])
-    best = np.minimum.reduceat(vals, starts, axis=1)
-    unique = cols[starts]
-    target[:, unique] = np.minimum(target[:, unique], best)
+    target[:, unique] = ufunc(target[:, unique], ufunc.reduceat(vals, starts, axis=1))
 
 
 def _correlation(x: np.ndarray, y: np.ndarray) -> np.ndarray:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from conftest import FIXTURES, REPO
+from conftest import FIXTURES
 
 BROKEN = sorted(p.name for p in (FIXTURES / "broken").iterdir())
 
@@ -135,10 +135,6 @@ def test_tour_on_broken_data_fails_cleanly_and_keeps_the_executed_notebook(pmo, 
     assert (tmp_path / "tour.failed.ipynb").exists()
     assert "failed in cell" in (tmp_path / "tour.error.txt").read_text()
     assert not (tmp_path / "tour.html").exists()
-
-
-def test_repo_root_is_where_the_commands_run():
-    assert (REPO / "Makefile").exists()
 
 
 def test_validate_a_workbook_names_the_sheet(pmo, tmp_path):
