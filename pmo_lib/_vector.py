@@ -40,3 +40,14 @@ def encode(series: pd.Series) -> Codes:
     arr = arr.combine_chunks() if isinstance(arr, pa.ChunkedArray) else arr
     encoded = pc.dictionary_encode(arr)
     return encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64), encoded.dictionary
+
+
+def _arrow_text(values) -> pa.Array:
+    arr = pa.array(values, type=pa.string(), from_pandas=True) if not isinstance(values, pa.Array) else values
+    return arr.combine_chunks() if isinstance(arr, pa.ChunkedArray) else arr
+
+
+def positions(values, keys) -> np.ndarray:
+    """Where each of ``values`` sits in ``keys`` (text ids), -1 where it is not there; vectorised in Arrow."""
+    found = pc.index_in(_arrow_text(values), value_set=_arrow_text(keys))
+    return found.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)

@@ -39,6 +39,12 @@ def test_hand_computed_indicators(name, value, expected):
     assert value == pytest.approx(expected, rel=1e-12), name
 
 
+def test_tcpi_is_undefined_once_the_budget_is_spent():
+    assert math.isnan(evm.tcpi(10_000, 9_000, 10_000))  # AC = BAC
+    assert math.isnan(evm.tcpi(10_000, 9_000, 12_000))  # AC > BAC: a negative index would read as "ahead"
+    assert evm.tcpi(10_000, 10_000, 8_000) == 0  # all earned, money left: nothing more to do
+
+
 def test_cpi_is_ev_over_ac_not_the_other_way():
     assert evm.cpi(800, 1000) == pytest.approx(0.8)  # AC / EV would be 1.25
 
