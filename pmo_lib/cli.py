@@ -144,39 +144,104 @@ def _load_or_exit(command: str, path: Path):
 def schedule(data: Path, projects, as_of, calendar, fmt: str, out: Path | None) -> None:
     """One row per task: early/late dates, float, critical, baseline variance, driving predecessor."""
     from .errors import PMOError
-    from .export import neutralise, write_csv, write_xlsx
-    from .files import atomic_open
     from .schedule import schedule as run_schedule
 
     if fmt == "xlsx" and out is None:
         _usage_error("schedule", "--format xlsx needs --out FILE.xlsx")
-    if as_of is not None:
-        try:
-            date.fromisoformat(as_of)
-        except ValueError:
-            _usage_error("schedule", f"--as-of {as_of!r} is not a date in the form YYYY-MM-DD")
+    _check_date("schedule", "--as-of", as_of)
     portfolio = _load_or_exit("schedule", data)
-    known = set(portfolio.projects["project_id"])
-    unknown = [p for p in projects if p not in known]
-    if unknown:
-        _usage_error("schedule", f"unknown project {', '.join(unknown)}; projects are: {', '.join(sorted(known))}")
+    _check_projects("schedule", portfolio, projects)
     try:
         table = run_schedule(portfolio, as_of=as_of, calendar=calendar, projects=list(projects) or None)
     except PMOError as exc:
         click.echo(f"pmo schedule: {exc}", err=True)
         sys.exit(EXIT_DATA)
+    _emit(table, fmt, out, sheet="schedule", noun="tasks")
+
+
+def _emit(table, fmt: str, out: Path | None, *, sheet: str, noun: str) -> None:
+    """Print a result table, or write it atomically as text, CSV or a formatted workbook."""
+    from .export import neutralise, write_csv, write_xlsx
+    from .files import atomic_open
+
     if out is None:
         safe = neutralise(table)
-        click.echo(safe.to_csv(index=False, date_format="%Y-%m-%d") if fmt == "csv" else safe.to_string(index=False))
+        text = safe.to_csv(index=False, date_format="%Y-%m-%d") if fmt == "csv" else safe.to_string(index=False)
+        click.echo(text)
         return
     if fmt == "xlsx":
-        write_xlsx({"schedule": table}, out)
+        write_xlsx({sheet: table}, out)
     elif fmt == "csv":
         write_csv(table, out)
     else:
         with atomic_open(out, "w", encoding="utf-8") as fh:
             fh.write(neutralise(table).to_string(index=False) + "\n")
-    click.echo(f"Wrote {len(table)} tasks to {out}")
+    click.echo(f"Wrote {len(table)} {noun} to {out}")
+
+
+def _check_date(command: str, option: str, value: str | None) -> None:
+    if value is None:
+        return
+    try:
+        date.fromisoformat(value)
+    except ValueError:
+        _usage_error(command, f"{option} {value!r} is not a date in the form YYYY-MM-DD")
+
+
+def _check_projects(command: str, portfolio, projects) -> None:
+    known = set(portfolio.projects["project_id"])
+    unknown = [p for p in projects if p not in known]
+    if unknown:
+        _usage_error(command, f"unknown project {', '.join(unknown)}; projects are: {', '.join(sorted(known))}")
+
+
+@main.command(short_help="Earned value and earned schedule of every project for a month.")
+@click.argument("data", type=click.Path(path_type=Path))
+@click.option("--month", default=None, help="Status month YYYY-MM [default: the data date's month].")
+@click.option("--project", "projects", multiple=True, help="Only this project (repeat for more).")
+@click.option("--as-of", default=None, help="Data date YYYY-MM-DD [default: end of the latest status month].")
+@click.option(
+    "--actual-cost",
+    type=click.Choice(["timesheets", "financials"]),
+    default="timesheets",
+    show_default=True,
+    help="AC from hours x cost rate, or from the financial actuals (then BAC is the project budget).",
+)
+@click.option("--eac-method", type=click.Choice(["cpi", "atypical", "cpi_spi"]), default="cpi", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "xlsx"]), default="table", show_default=True)
+@click.option("--out", type=click.Path(path_type=Path), default=None, help="Write to this file (needed for xlsx).")
+def evm(data: Path, month, projects, as_of, actual_cost, eac_method, fmt: str, out: Path | None) -> None:
+    """One row per project: PV, EV, AC, BAC, SV, CV, SPI, CPI, EAC, ETC, VAC, TCPI, ES, SPI(t), SV(t), IEAC(t).
+
+    Money is in each project's currency; ES, AT and IEAC(t) are in months.
+    """
+    from .errors import PMOError
+    from .evm import status
+
+    if fmt == "xlsx" and out is None:
+        _usage_error("evm", "--format xlsx needs --out FILE.xlsx")
+    if month is not None and not _is_month(month):
+        _usage_error("evm", f"--month {month!r} is not a month in the form YYYY-MM")
+    _check_date("evm", "--as-of", as_of)
+    portfolio = _load_or_exit("evm", data)
+    _check_projects("evm", portfolio, projects)
+    try:
+        table = status(portfolio, month, as_of=as_of, actual_cost=actual_cost, eac_method=eac_method)
+    except PMOError as exc:
+        _usage_error("evm", str(exc))
+    if projects:
+        table = table[table["project_id"].isin(projects)]
+    money = ["pv", "ev", "ac", "bac", "sv", "cv", "eac", "etc", "vac"]
+    table = table.round(4).round({c: 2 for c in money})
+    _emit(table, fmt, out, sheet="evm", noun="projects")
+
+
+def _is_month(text: str) -> bool:
+    try:
+        date.fromisoformat(f"{text}-01")
+    except ValueError:
+        return False
+    return len(text) == 7
 
 
 @main.command(short_help="Run the tour notebook on a dataset.")

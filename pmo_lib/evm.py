@@ -27,6 +27,7 @@ import numpy as np
 import pandas as pd
 
 from ._vector import like, positions, ratio
+from .errors import PMOError
 
 EAC_METHODS = ("cpi", "atypical", "cpi_spi", "new_etc")
 
@@ -452,6 +453,8 @@ def status(
     _, (ids, grid, begins, m, as_of) = _phase(portfolio, as_of, actual_cost, calendar)
     target = pd.Period(month, freq="M") if month is not None else pd.Period(as_of, freq="M")
     col = int((np.datetime64(str(target), "M") - grid[0]).astype(np.int64))
+    if not 0 <= col < grid.size:
+        raise PMOError(f"month {target} is outside the data: its months run from {grid[0]} to {grid[-1]}")
     data_col = int((np.datetime64(as_of.date(), "M") - grid[0]).astype(np.int64))
     last = grid.size - 1
 

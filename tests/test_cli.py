@@ -215,3 +215,59 @@ def test_schedule_command_writes_a_workbook(pmo, tmp_path):
 def test_schedule_xlsx_needs_an_output_file(pmo):
     result = pmo("schedule", "datasets/sample", "--format", "xlsx")
     assert result.returncode == 2 and "--format xlsx needs --out" in result.stderr
+
+
+def test_evm_command_gives_one_row_per_project(pmo, tmp_path):
+    out = tmp_path / "evm.csv"
+    result = pmo("evm", "datasets/sample", "--month", "2026-10", "--format", "csv", "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    import pandas as pd
+
+    from pmo_lib import evm, load_sample
+
+    table = pd.read_csv(out)
+    assert len(table) == 24 and table["month"].eq("2026-10").all()
+    for column in ("pv", "ev", "ac", "bac", "sv", "cv", "spi", "cpi", "eac", "etc", "vac", "tcpi"):
+        assert column in table.columns
+    for column in ("es", "spi_t", "sv_t", "ieac_t"):
+        assert column in table.columns
+    library = evm.status(load_sample(), "2026-10").set_index("project_id")
+    mine = table.set_index("project_id")
+    assert mine["cpi"].to_numpy() == pytest.approx(library["cpi"].to_numpy(), abs=1e-4, nan_ok=True)
+    assert mine["ev"].to_numpy() == pytest.approx(library["ev"].to_numpy(), abs=0.01)
+
+
+def test_evm_command_financial_actuals_and_one_project_on_screen(pmo):
+    result = pmo("evm", "datasets/sample", "--project", "P004", "--actual-cost", "financials")
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.strip().splitlines()
+    assert len(lines) == 2 and lines[1].split()[0] == "P004"
+    assert "222000.0" in lines[1]  # BAC is the project budget when AC comes from the financials
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "words"),
+    [
+        (["datasets/sample", "--month", "2031-01"], 2, "month 2031-01 is outside the data: its months run from"),
+        (["datasets/sample", "--month", "Oct 2026"], 2, "not a month in the form YYYY-MM"),
+        (["datasets/sample", "--project", "P999"], 2, "unknown project P999"),
+        (["datasets/sample", "--format", "xlsx"], 2, "--format xlsx needs --out"),
+        (["datasets/sample", "--actual-cost", "invoices"], 2, "'invoices' is not one of"),
+        ([str(FIXTURES / "broken" / "missing_column")], 1, "ERROR"),
+    ],
+)
+def test_evm_command_bad_input(pmo, args, code, words):
+    result = pmo("evm", *args)
+    assert result.returncode == code
+    assert words in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_evm_command_writes_a_workbook(pmo, tmp_path):
+    out = tmp_path / "evm.xlsx"
+    result = pmo("evm", "datasets/sample", "--format", "xlsx", "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    import openpyxl
+
+    ws = openpyxl.load_workbook(out)["evm"]
+    assert ws["A1"].value == "project_id" and ws.max_row == 25

@@ -145,10 +145,12 @@ def test_s_curve_adds_projects_month_by_month(hand):
 
 
 def test_agrees_with_pmcontrols_on_the_same_plan(hand):
-    pmcontrols = pytest.importorskip("pmcontrols.evm", reason="peer check needs the bench extra")
+    from pmcontrols import evm as peer_evm
+    from pmcontrols import plan
+
     ours = row(evm.status(hand, "2026-02"), "P")
-    pmb = pmcontrols.plan([0, 1, 2, 3], [0, 15_000, 26_000, 28_000])
-    theirs = pmcontrols.evm(pmb, ev=15_000, ac=20_000, at=2).stats
+    pmb = plan([0, 1, 2, 3], [0, 15_000, 26_000, 28_000])
+    theirs = peer_evm(pmb, ev=15_000, ac=20_000, at=2).stats
     pairs = {"pv": "pv", "cpi": "cpi", "spi": "spi", "eac": "eac_cpi", "etc": "etc", "vac": "vac", "tcpi": "tcpi_bac"}
     pairs |= {"es": "es", "sv_t": "sv_t", "spi_t": "spi_t", "ieac_t": "ieac_t", "planned_duration": "planned_duration"}
     for mine, peer in pairs.items():

@@ -25,6 +25,8 @@ def test_environment_yml_names_the_same_packages_and_bounds_as_pyproject():
     wanted = dict(_split(r) for r in project["dependencies"] + project["optional-dependencies"]["dev"])
     env = yaml.safe_load((ROOT / "environment.yml").read_text())
     conda = dict(_split(d) for d in env["dependencies"] if isinstance(d, str) and not d.startswith(("python", "pip")))
+    pip = next(d["pip"] for d in env["dependencies"] if isinstance(d, dict))
+    conda |= dict(_split(d) for d in pip if not d.startswith("-"))
     assert {CONDA_NAMES.get(k, k): v for k, v in wanted.items()} == conda
     assert "conda-forge" in env["channels"]
     python = next(d for d in env["dependencies"] if isinstance(d, str) and d.startswith("python"))
