@@ -236,6 +236,48 @@ def evm(data: Path, month, projects, as_of, actual_cost, eac_method, fmt: str, o
     _emit(table, fmt, out, sheet="evm", noun="projects")
 
 
+@main.command(short_help="Schedule risk: P50/P80/P95 finish of every project by Monte Carlo.")
+@click.argument("data", type=click.Path(path_type=Path))
+@click.option("--project", "projects", multiple=True, help="Only this project (repeat for more).")
+@click.option("--as-of", default=None, help="Status date YYYY-MM-DD [default: end of the latest status month].")
+@click.option("--iterations", type=click.IntRange(100, 1_000_000), default=10_000, show_default=True)
+@click.option("--seed", type=int, default=0, show_default=True, help="Same seed and data, same answer.")
+@click.option("--distribution", type=click.Choice(["triangular", "pert"]), default="triangular", show_default=True)
+@click.option("--top", type=click.IntRange(0, 20), default=3, show_default=True, help="Most critical tasks listed.")
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "xlsx"]), default="table", show_default=True)
+@click.option("--out", type=click.Path(path_type=Path), default=None, help="Write to this file (needed for xlsx).")
+def risk(data: Path, projects, as_of, iterations, seed, distribution, top, fmt: str, out: Path | None) -> None:
+    """One row per project: planned finish, P50/P80/P95 finish, chance of the baseline date, most critical tasks.
+
+    Durations are drawn from each task's optimistic / most likely / pessimistic
+    estimate; finished work keeps its actual dates.
+    """
+    from .errors import PMOError
+    from .evm import data_date
+    from .schedule_risk import forecast
+
+    if fmt == "xlsx" and out is None:
+        _usage_error("risk", "--format xlsx needs --out FILE.xlsx")
+    _check_date("risk", "--as-of", as_of)
+    portfolio = _load_or_exit("risk", data)
+    _check_projects("risk", portfolio, projects)
+    try:
+        result = forecast(
+            portfolio,
+            as_of or data_date(portfolio),
+            iterations=iterations,
+            distribution=distribution,
+            seed=seed,
+            projects=list(projects) or None,
+            top=top,
+        )
+    except PMOError as exc:
+        click.echo(f"pmo risk: {exc}", err=True)
+        sys.exit(EXIT_DATA)
+    table = result["projects"].round({"chance_by_baseline": 3})
+    _emit(table, fmt, out, sheet="risk", noun="projects")
+
+
 def _is_month(text: str) -> bool:
     try:
         date.fromisoformat(f"{text}-01")

@@ -309,35 +309,8 @@ def critical_path(tasks: pd.DataFrame, dependencies: pd.DataFrame) -> pd.DataFra
     return out
 
 
-def schedule(portfolio, as_of=None, calendar: str | None = None, projects=None) -> pd.DataFrame:
-    """The critical path of every project in dates, with progress and baseline comparison.
-
-    Parameters
-    ----------
-    portfolio
-        A loaded :class:`~pmo_lib.data.Portfolio`.
-    as_of
-        Status date [date]. Finished tasks keep their actual dates, tasks in
-        progress finish their remaining work (duration x (1 - percent
-        complete), rounded up) from the next working day, and nothing
-        unstarted starts before it. ``None`` schedules the plan without progress.
-    calendar
-        Name of the working calendar in the ``calendars`` table; default
-        ``"standard"`` when the table has it, else weekends only. Lags count
-        in working days of this calendar.
-    projects
-        Project ids to schedule (default: all).
-
-    Returns
-    -------
-    DataFrame
-        One row per task: ``project_id``, ``task_id``, ``early_start``,
-        ``early_finish``, ``late_start``, ``late_finish`` [dates; a finish is
-        the last working day], ``total_float``, ``free_float`` [working days],
-        ``is_critical``, ``progress``, ``baseline_start``, ``baseline_finish``,
-        ``start_variance``, ``finish_variance`` [working days; positive is
-        later than the baseline], ``driving_predecessor``.
-    """
+def _prepare(portfolio, as_of=None, calendar: str | None = None, projects=None):
+    """The tasks and links to schedule, the calendar, each task's day 0 and the progress offsets."""
     from .calendar import WorkCalendars
 
     tasks, deps, proj = portfolio.tasks, portfolio.dependencies, portfolio.projects
@@ -368,6 +341,39 @@ def schedule(portfolio, as_of=None, calendar: str | None = None, projects=None) 
         work["actual_finish_day"] = cal.count(origin.to_numpy(), tasks["actual_finish"].to_numpy(), calendar)
         pct = tasks["percent_complete"].astype(float).fillna(0.0).clip(0, 100).to_numpy()
         work["remaining_days"] = np.ceil(tasks["duration_days"].astype(float).to_numpy() * (1 - pct / 100))
+    return tasks, deps, cal, calendar, origin, work
+
+
+def schedule(portfolio, as_of=None, calendar: str | None = None, projects=None) -> pd.DataFrame:
+    """The critical path of every project in dates, with progress and baseline comparison.
+
+    Parameters
+    ----------
+    portfolio
+        A loaded :class:`~pmo_lib.data.Portfolio`.
+    as_of
+        Status date [date]. Finished tasks keep their actual dates, tasks in
+        progress finish their remaining work (duration x (1 - percent
+        complete), rounded up) from the next working day, and nothing
+        unstarted starts before it. ``None`` schedules the plan without progress.
+    calendar
+        Name of the working calendar in the ``calendars`` table; default
+        ``"standard"`` when the table has it, else weekends only. Lags count
+        in working days of this calendar.
+    projects
+        Project ids to schedule (default: all).
+
+    Returns
+    -------
+    DataFrame
+        One row per task: ``project_id``, ``task_id``, ``early_start``,
+        ``early_finish``, ``late_start``, ``late_finish`` [dates; a finish is
+        the last working day], ``total_float``, ``free_float`` [working days],
+        ``is_critical``, ``progress``, ``baseline_start``, ``baseline_finish``,
+        ``start_variance``, ``finish_variance`` [working days; positive is
+        later than the baseline], ``driving_predecessor``.
+    """
+    tasks, deps, cal, calendar, origin, work = _prepare(portfolio, as_of, calendar, projects)
     cpm = critical_path(work, deps)
 
     def date(offsets):

@@ -271,3 +271,36 @@ def test_evm_command_writes_a_workbook(pmo, tmp_path):
 
     ws = openpyxl.load_workbook(out)["evm"]
     assert ws["A1"].value == "project_id" and ws.max_row == 25
+
+
+def test_risk_command_gives_percentile_dates_per_project(pmo, tmp_path):
+    out = tmp_path / "risk.csv"
+    args = ("risk", "datasets/sample", "--iterations", "2000", "--seed", "3", "--format", "csv", "--out", str(out))
+    result = pmo(*args)
+    assert result.returncode == 0, result.stderr
+    import pandas as pd
+
+    table = pd.read_csv(out, parse_dates=["planned_finish", "p50", "p80", "p95", "baseline_finish"])
+    assert len(table) == 24
+    assert (table["p50"] <= table["p80"]).all() and (table["p80"] <= table["p95"]).all()
+    assert table["most_critical"].dropna().str.match(r"^T\d+ \d+%").all()
+    again = tmp_path / "again.csv"
+    assert pmo(*args[:-1], str(again)).returncode == 0
+    assert again.read_bytes() == out.read_bytes()  # same seed, same answer
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "words"),
+    [
+        (["datasets/sample", "--iterations", "5"], 2, "5 is not in the range 100<=x<=1000000"),
+        (["datasets/sample", "--project", "P999"], 2, "unknown project P999"),
+        (["datasets/sample", "--as-of", "yesterday"], 2, "not a date in the form YYYY-MM-DD"),
+        (["datasets/sample", "--format", "xlsx"], 2, "--format xlsx needs --out"),
+        ([str(FIXTURES / "broken" / "cycle")], 1, "dependency loop in project P001"),
+    ],
+)
+def test_risk_command_bad_input(pmo, args, code, words):
+    result = pmo("risk", *args)
+    assert result.returncode == code
+    assert words in result.stderr
+    assert "Traceback" not in result.stderr

@@ -84,3 +84,57 @@ def test_draws_stay_within_the_three_points(a, m, b, dist):
     a, m, b = sorted((a, m, b))
     draws = sr.sample_durations([a], [m], [b], 500, distribution=dist, seed=1)
     assert draws.min() >= a - 1e-9 and draws.max() <= b + 1e-9
+
+
+def test_sampling_tables_give_the_rounded_distribution():
+    # triangular (0, 0, 4): F(x) = 1 - (1 - x/4)^2; rounded to whole days P(0) = F(0.5) = 15/64,
+    # P(1) = F(1.5) - F(0.5) = 24/64, P(2) = 16/64, P(3) = 8/64, P(4) = 1/64 (hand-computed)
+    which, tables = sr._sampling_tables([0.0], [0.0], [4.0], "triangular")
+    counts = pd.Series(tables[which[0]]).value_counts(normalize=True).sort_index()
+    expected = [15 / 64, 24 / 64, 16 / 64, 8 / 64, 1 / 64]
+    assert counts.index.tolist() == [0, 1, 2, 3, 4]
+    assert counts.to_numpy() == pytest.approx(expected, abs=1 / sr.QUANTILES)
+
+
+def test_pert_tables_have_the_pert_mean():
+    which, tables = sr._sampling_tables([2.0], [5.0], [20.0], "pert")
+    assert tables[which[0]].mean() == pytest.approx((2 + 4 * 5 + 20) / 6, abs=0.02)  # Vose 2008, 9.1.3
+
+
+def test_progress_without_uncertainty_matches_the_deterministic_pass():
+    sample = pmo.load_sample()
+    from pmo_lib.schedule import _prepare
+
+    tasks, deps, _, _, _, work = _prepare(sample, "2026-10-31", None, ["P001", "P002", "P010"])
+    for name in ("optimistic_days", "most_likely_days", "pessimistic_days"):
+        work[name] = work["duration_days"]
+    work["remaining_share"] = 1 - tasks["percent_complete"].fillna(0) / 100
+    cpm = critical_path(work, deps)
+    result = sr.simulate(work, deps, iterations=20, seed=2)
+    assert (cpm["progress"] != "not started").sum() > 5  # the check covers finished and running tasks
+    assert result["finish"].iloc[0].to_dict() == cpm.groupby("project_id")["early_finish"].max().to_dict()
+    assert (result["finish"].nunique() == 1).all()
+    critical = cpm["is_critical"].to_numpy().astype(float)
+    assert (result["tasks"]["criticality"].to_numpy() == critical).all()
+
+
+def test_long_projects_switch_to_wide_integers_and_stay_exact():
+    # a 40-task chain of 1,000-day tasks reaches 40,000 days: beyond 16-bit integers
+    tasks, deps = chain({f"T{i}": (1000, 1000, 1000) for i in range(40)}, [(f"T{i}", f"T{i + 1}") for i in range(39)])
+    assert sr.simulate(tasks, deps, iterations=10, seed=1)["finish"]["P"].eq(40_000).all()
+
+
+def test_forecast_in_dates_on_the_sample():
+    sample = pmo.load_sample()
+    result = sr.forecast(sample, "2026-10-31", iterations=2_000, seed=4)
+    table = result["projects"].set_index("project_id")
+    assert len(table) == 24
+    assert (table["p50"] <= table["p80"]).all() and (table["p80"] <= table["p95"]).all()
+    assert table["chance_by_baseline"].between(0, 1).all()
+    # a finished project has no uncertainty left: every percentile is its actual finish
+    done = sample.projects.set_index("project_id").loc[table.index, "status"].eq("closed")
+    assert done.any()
+    assert (table.loc[done, "p95"] == table.loc[done, "p50"]).all()
+    assert (table.loc[done, "most_critical"] == "").all()  # nothing left to be critical
+    again = sr.forecast(sample, "2026-10-31", iterations=2_000, seed=4)["projects"]
+    pd.testing.assert_frame_equal(again, result["projects"])
