@@ -6,7 +6,13 @@ Cases (each against a floor measured in the same run):
   (target: at most 3x), and the same with every table's rows shuffled (files
   not sorted by their key, so uniqueness must be proved by hashing);
 - generating the 2,000-project dataset (target: well under a minute), against
-  writing the same tables with ``DataFrame.to_csv`` (the floor of any generator).
+  writing the same tables with ``DataFrame.to_csv`` (the floor of any generator);
+- critical path of the whole portfolio and of one deep network against a
+  plain-Python pass, networkx and rustworkx (see ``cpm_cases``);
+- Monte Carlo, 10,000 iterations of a 1,000-task network, against
+  ``pmcontrols.pert`` and ``trueppm_scheduler.monte_carlo`` (target 0.1x);
+- earned value of every project of the 2,000-project dataset (2M timesheet
+  rows) against one pandas groupby-sum of the same timesheet rows.
 """
 
 from __future__ import annotations
@@ -77,6 +83,7 @@ def cpm_cases(repeat: int) -> list:
             lambda: plain_python_cpm(tasks, deps),
             "plain-Python full pass",
             repeat=repeat,
+            target=0.25,
         ),
     ]
     deep_tasks, deep_deps = deep_network()
@@ -105,6 +112,7 @@ def cpm_cases(repeat: int) -> list:
             lambda: networkx_longest(g_nx),
             "networkx longest path only",
             repeat=repeat,
+            target=1.0,
         )
     )
     cases.append(
@@ -114,9 +122,67 @@ def cpm_cases(repeat: int) -> list:
             lambda: rustworkx_longest(g_rx),
             "rustworkx longest path only",
             repeat=repeat,
+            target=1.0,
         )
     )
     return cases
+
+
+def monte_carlo_cases(repeat: int) -> list:
+    """10,000 iterations of one 1,000-task network: PMO Lab against pmcontrols and trueppm-scheduler."""
+    from mc_peers import network, pmcontrols_activities, trueppm_project
+
+    from pmo_lib.schedule_risk import finish_percentiles, simulate
+
+    tasks, deps, preds = network()
+    ours = finish_percentiles(simulate(tasks, deps, iterations=10_000, distribution="pert", seed=1)["finish"])
+    try:
+        import trueppm_scheduler as tp
+        from pmcontrols import pert
+    except ImportError:
+        print("pmcontrols / trueppm-scheduler not installed (pip install -e '.[dev]'): peers skipped")
+        return []
+    acts = pmcontrols_activities(tasks, preds)
+    theirs = pert(acts, n_sim=10_000, seed=1).stats
+    # the same network must give the same answer before speed is compared (within Monte Carlo noise)
+    assert abs(ours.loc["P", "p50"] - theirs["mc_p50"]) / theirs["mc_p50"] < 0.01, (ours, theirs)
+    project = trueppm_project(tasks, preds)
+    cases = [
+        compare(
+            "Monte Carlo 10k x 1,000 tasks",
+            lambda: simulate(tasks, deps, iterations=10_000, distribution="pert", seed=1),
+            lambda: pert(acts, n_sim=10_000, seed=1),
+            "pmcontrols.pert",
+            repeat=repeat,
+            target=0.1,
+        ),
+        compare(
+            "Monte Carlo 10k x 1,000 tasks",
+            lambda: simulate(tasks, deps, iterations=10_000, distribution="pert", seed=1),
+            lambda: tp.monte_carlo(project, runs=10_000, seed=1),
+            "trueppm_scheduler.monte_carlo",
+            repeat=max(2, repeat // 2),
+            target=0.1,
+        ),
+    ]
+    return cases
+
+
+def evm_cases(repeat: int) -> list:
+    """Earned value of all 2,000 projects against the floor of one groupby-sum of the timesheet rows."""
+    from pmo_lib.evm import status
+
+    portfolio = data.load_portfolio(LARGE_DIR)
+    hours = portfolio.timesheets
+    return [
+        compare(
+            "EVM status, 2,000 projects",
+            lambda: status(portfolio),
+            lambda: hours.groupby(["project_id", "week_start"], observed=True)["hours"].sum(),
+            "groupby-sum of 2M timesheet rows",
+            repeat=repeat,
+        )
+    ]
 
 
 def main() -> int:
@@ -159,6 +225,9 @@ def main() -> int:
             )
         )
         results.extend(cpm_cases(repeat))
+        results.extend(evm_cases(repeat))
+    results.extend(monte_carlo_cases(repeat))
+    if not args.quick:
         tables = synth.generate(synth.LARGE)
         results.append(
             compare(
