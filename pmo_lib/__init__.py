@@ -43,6 +43,14 @@ _MODULES = {
     "cli",
     "dictionary",
     "notebooks",
+    "evm",
+    "export",
+    "finance",
+    "graph",
+    "report",
+    "risk",
+    "schedule",
+    "schedule_risk",
 }
 
 __all__ = ["REPO_ROOT", "SAMPLE_DATA", "__version__", *_LAZY]

@@ -358,8 +358,9 @@ def schedule(portfolio, as_of=None, calendar: str | None = None, projects=None) 
         unstarted starts before it. ``None`` schedules the plan without progress.
     calendar
         Name of the working calendar in the ``calendars`` table; default
-        ``"standard"`` when the table has it, else weekends only. Lags count
-        in working days of this calendar.
+        ``"standard"`` when the table has it, else weekends only. Every task
+        of a project is scheduled on it, so lags, which count in working days
+        of the successor's calendar (as MS Project does), count on it too.
     projects
         Project ids to schedule (default: all).
 
