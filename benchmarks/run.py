@@ -66,7 +66,14 @@ def ensure_shuffled() -> Path:
 
 def cpm_cases(repeat: int) -> list:
     """Critical path of all 2,000 projects: PMO Lab's vectorised pass against its peers."""
-    from cpm_peers import deep_network, graphs, networkx_longest, plain_python_cpm, rustworkx_longest
+    from cpm_peers import (
+        deep_network,
+        graphs,
+        networkx_longest,
+        plain_python_cpm,
+        rustworkx_from_tables,
+        rustworkx_longest,
+    )
 
     from pmo_lib.schedule import critical_path
 
@@ -121,6 +128,16 @@ def cpm_cases(repeat: int) -> list:
             lambda: critical_path(tasks, deps),
             lambda: rustworkx_longest(g_rx),
             "rustworkx longest path only",
+            repeat=repeat,
+            target=1.0,
+        )
+    )
+    cases.append(
+        compare(
+            "CPM 2,000 projects (199k tasks)",
+            lambda: critical_path(tasks, deps),
+            lambda: rustworkx_from_tables(tasks, deps),
+            "rustworkx from the tables",
             repeat=repeat,
             target=1.0,
         )

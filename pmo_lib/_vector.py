@@ -36,18 +36,29 @@ def encode(series: pd.Series) -> Codes:
     if pd.api.types.is_datetime64_any_dtype(series):
         codes, uniques = pd.factorize(series)
         return codes.astype(np.int64), pa.array(np.asarray(uniques))
-    arr = pa.array(series, type=pa.string(), from_pandas=True)
-    arr = arr.combine_chunks() if isinstance(arr, pa.ChunkedArray) else arr
-    encoded = pc.dictionary_encode(arr)
+    encoded = pc.dictionary_encode(_arrow_text(series))
     return encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64), encoded.dictionary
 
 
 def _arrow_text(values) -> pa.Array:
-    arr = pa.array(values, type=pa.string(), from_pandas=True) if not isinstance(values, pa.Array) else values
+    """Text values as one Arrow string array (no copy for pandas' Arrow-backed strings)."""
+    if isinstance(values, pd.Series) and isinstance(values.array, pd.arrays.ArrowStringArray):
+        arr = pa.array(values.array)  # the Arrow data behind the column, not copied
+    elif isinstance(values, pd.Series) and isinstance(values.dtype, pd.CategoricalDtype):
+        codes = values.cat.codes.to_numpy()
+        names = _arrow_text(pd.Series(values.cat.categories.astype(str), dtype="str"))
+        arr = pc.take(names, pa.array(np.maximum(codes, 0), mask=codes < 0))
+    elif isinstance(values, pa.Array | pa.ChunkedArray):
+        arr = values
+    else:
+        arr = pa.array(np.asarray(values, dtype=object), type=pa.string(), from_pandas=True)
+    if arr.type not in (pa.string(), pa.large_string()):
+        arr = arr.cast(pa.string())
     return arr.combine_chunks() if isinstance(arr, pa.ChunkedArray) else arr
 
 
 def positions(values, keys) -> np.ndarray:
     """Where each of ``values`` sits in ``keys`` (text ids), -1 where it is not there; vectorised in Arrow."""
-    found = pc.index_in(_arrow_text(values), value_set=_arrow_text(keys))
+    values = _arrow_text(values)
+    found = pc.index_in(values, value_set=_arrow_text(keys).cast(values.type))
     return found.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 
 
 def topological_levels(pred: np.ndarray, succ: np.ndarray, n: int) -> np.ndarray:
@@ -38,6 +39,8 @@ def topological_levels(pred: np.ndarray, succ: np.ndarray, n: int) -> np.ndarray
         offsets = np.repeat(starts[frontier] - np.cumsum(counts) + counts, counts) + np.arange(total)
         targets = succ_sorted[offsets]
         np.subtract.at(indeg, targets, 1)  # touches only the links of this level
-        frontier = np.unique(targets[indeg[targets] == 0])
+        ready = targets[indeg[targets] == 0]
+        indeg[ready] = -1  # taken; a node listed twice is kept once by a hash, not a sort
+        frontier = pd.unique(ready)
         depth += 1
     return level

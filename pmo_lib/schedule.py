@@ -43,7 +43,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from ._vector import encode
+from ._vector import _arrow_text, encode, positions
 from .errors import PMOError
 from .graph import topological_levels
 
@@ -56,8 +56,7 @@ class ScheduleError(PMOError):
 
 def _codes_in(values: pd.Series, known) -> np.ndarray:
     """Position of each value among ``known`` (pyarrow strings), -1 when absent or blank."""
-    arr = pa.array(values.astype("str"), type=pa.string(), from_pandas=True)
-    return pc.index_in(arr, value_set=known).fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
+    return positions(values, known)
 
 
 def _network(tasks: pd.DataFrame, dependencies: pd.DataFrame):
@@ -67,8 +66,8 @@ def _network(tasks: pd.DataFrame, dependencies: pd.DataFrame):
     task is the pair (project code, task code), so joining 400k links onto 200k
     tasks is integer work.
     """
-    project_codes, projects = encode(tasks["project_id"].astype("str"))
-    task_codes, task_values = encode(tasks["task_id"].astype("str"))
+    project_codes, projects = encode(tasks["project_id"])
+    task_codes, task_values = encode(tasks["task_id"])
     width = len(task_values) + 1
     nodes = pd.Index(project_codes * width + task_codes)
     if not nodes.is_unique:
@@ -86,12 +85,13 @@ def _network(tasks: pd.DataFrame, dependencies: pd.DataFrame):
             for p, a, b in bad[["project_id", "predecessor_id", "successor_id"]].head(5).itertuples(index=False)
         )
         raise ScheduleError(f"{int(unknown.sum())} link(s) refer to tasks that do not exist ({listed})")
-    types = dependencies["type"].astype("str")
-    kind = _codes_in(types, pa.array(LINK_TYPES))  # 0 FS, 1 SS, 2 FF, 3 SF
-    wrong = (kind < 0) & types.notna().to_numpy() & (types != "").to_numpy()
+    types = dependencies["type"]
+    kind = _codes_in(types, pa.array(["", *LINK_TYPES])) - 1  # -1 blank, 0 FS, 1 SS, 2 FF, 3 SF
+    wrong = (kind < -1) & types.notna().to_numpy()
     if wrong.any():
-        raise ScheduleError(f"unknown link type(s) {sorted(set(types[wrong]))}; use one of {', '.join(LINK_TYPES)}")
-    kind = np.where(kind < 0, 0, kind)  # blank is FS
+        found = sorted(set(types[wrong].astype(str)))
+        raise ScheduleError(f"unknown link type(s) {found}; use one of {', '.join(LINK_TYPES)}")
+    kind = np.maximum(kind, 0)  # blank is FS
     lag = dependencies["lag_days"].astype(float).fillna(0.0).to_numpy()
     return nodes, pred.astype(np.int64), succ.astype(np.int64), kind, lag, project_codes
 
@@ -105,32 +105,41 @@ def _levels(pred: np.ndarray, succ: np.ndarray, n: int, names) -> np.ndarray:
     return level
 
 
+PROGRESS_STATES = ("not started", "in progress", "finished")
 DEEP_LEVELS = 1_000  # a network this deep and ...
 WIDE_ENOUGH = 20  # ... with fewer tasks than 20 per level is scheduled link by link
 
 
 def _passes_by_level(d, pred, succ, from_finish, to_finish, lag, level, project_codes, es0, moves):
-    """Forward and backward pass, one numpy step per level for every project at once."""
+    """Forward and backward pass, one numpy step per level for every project at once.
+
+    Durations and lags do not change during a pass, so each link acts through
+    one constant: forward ES(succ) >= ES(pred) + shift, backward
+    LF(pred) <= LF(succ) + d(pred) - d(succ) - shift; the links are laid out
+    level by level so that each step reads contiguous slices.
+    """
+    # forward: ES(s) >= ES(p) + [d(p) if from finish] + lag - [d(s) if to finish]
+    shift = np.where(from_finish, d[pred], 0) + lag - np.where(to_finish, d[succ], 0)
+    keep = np.flatnonzero(moves[succ])  # links into fixed (started) tasks do not push
+    order = keep[np.argsort(level[succ[keep]], kind="stable")]
+    p_f, s_f, c_f = pred[order], succ[order], shift[order]
+    bounds = np.searchsorted(level[s_f], np.arange(level.max() + 2))
     es = es0.copy()
-    by_succ_level = np.argsort(level[succ], kind="stable")
-    by_succ_level = by_succ_level[moves[succ[by_succ_level]]]  # links into fixed (started) tasks do not push
-    bounds = np.searchsorted(level[succ[by_succ_level]], np.arange(level.max() + 2))
     for k in range(1, level.max() + 1):
-        e = by_succ_level[bounds[k] : bounds[k + 1]]
-        if e.size:
-            p, s = pred[e], succ[e]
-            cand = es[p] + np.where(from_finish[e], d[p], 0) + lag[e] - np.where(to_finish[e], d[s], 0)
-            np.maximum.at(es, s, cand)
+        lo, hi = bounds[k], bounds[k + 1]
+        if hi > lo:
+            np.maximum.at(es, s_f[lo:hi], es[p_f[lo:hi]] + c_f[lo:hi])
     project_finish = _project_finish(es + d, project_codes)
+    # backward, on late finishes: LF(p) <= LF(s) - d(s) + d(p) - shift
+    back = d[pred] - d[succ] - shift
+    order = np.argsort(level[pred], kind="stable")
+    p_b, s_b, c_b = pred[order], succ[order], back[order]
+    pbounds = np.searchsorted(level[p_b], np.arange(level.max() + 2))
     lf = project_finish.copy()
-    by_pred_level = np.argsort(level[pred], kind="stable")
-    pbounds = np.searchsorted(level[pred][by_pred_level], np.arange(level.max() + 2))
     for k in range(level.max(), -1, -1):
-        e = by_pred_level[pbounds[k] : pbounds[k + 1]]
-        if e.size:
-            p, s = pred[e], succ[e]
-            read = np.where(to_finish[e], lf[s], lf[s] - d[s]) - lag[e]  # latest allowed value of P's linked date
-            np.minimum.at(lf, p, np.where(from_finish[e], read, read + d[p]))  # as a late finish of P
+        lo, hi = pbounds[k], pbounds[k + 1]
+        if hi > lo:
+            np.minimum.at(lf, p_b[lo:hi], lf[s_b[lo:hi]] + c_b[lo:hi])
     return es, lf, project_finish
 
 
@@ -197,7 +206,7 @@ def _progress(tasks: pd.DataFrame, d: np.ndarray):
         left = np.where(np.isnan(remaining), d, remaining)[running]
         now = np.where(np.isnan(status), start + 1, status)[running]
         d_eff[running] = np.maximum(now + left - start[running], 1).astype(np.int64)
-    state = np.where(finished, "finished", np.where(running, "in progress", "not started"))
+    state = pd.Categorical.from_codes(finished * 2 + running, PROGRESS_STATES)
     return es0, d_eff, ~(finished | running), state
 
 
@@ -284,6 +293,10 @@ def critical_path(tasks: pd.DataFrame, dependencies: pd.DataFrame) -> pd.DataFra
     driver = np.full(n, -1, dtype=np.int64)
     driver[succ[binding]] = pred[binding]
 
+    done = np.asarray(state == "finished")  # the past has no float
+    ls, lf = np.where(done, es, ls), np.where(done, ef, lf)
+    total = ls - es
+    free = np.where(done, 0, free)
     out = pd.DataFrame(
         {
             "project_id": tasks["project_id"],
@@ -293,19 +306,15 @@ def critical_path(tasks: pd.DataFrame, dependencies: pd.DataFrame) -> pd.DataFra
             "early_finish": ef,
             "late_start": ls,
             "late_finish": lf,
-            "total_float": ls - es,
+            "total_float": total,
             "free_float": free,
+            "is_critical": (total <= 0) & ~done,
+            "progress": state,
         },
         index=tasks.index,
     )
-    done = state == "finished"  # the past has no float
-    out.loc[done, ["late_start", "late_finish"]] = out.loc[done, ["early_start", "early_finish"]].to_numpy()
-    out.loc[done, ["total_float", "free_float"]] = 0
-    out["is_critical"] = (out["total_float"] <= 0) & ~done
-    out["progress"] = state
-    task_ids = pa.array(tasks["task_id"].astype("str"), type=pa.string(), from_pandas=True)
-    drivers = pc.take(task_ids, pa.array(np.maximum(driver, 0), mask=driver < 0))
-    out["driving_predecessor"] = pd.Series(drivers, index=tasks.index, dtype="str")
+    drivers = pc.take(_arrow_text(tasks["task_id"]), pa.array(np.maximum(driver, 0), mask=driver < 0))
+    out["driving_predecessor"] = pd.Series(pd.array(drivers, dtype="str"), index=tasks.index)
     return out
 
 
