@@ -48,6 +48,7 @@ _MODULES = {
     "finance",
     "graph",
     "report",
+    "resources",
     "risk",
     "schedule",
     "schedule_risk",
