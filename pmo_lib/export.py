@@ -37,11 +37,22 @@ def write_csv(frame: pd.DataFrame, target: Path) -> None:
         neutralise(frame).to_csv(fh, index=False, date_format="%Y-%m-%d", lineterminator="\n")
 
 
-def write_xlsx(sheets: dict[str, pd.DataFrame], target: Path) -> None:
-    """One sheet per table: bold frozen header, fitted widths, dates as dates, text neutralised."""
+RAG_FILLS = {"R": "D55E00", "A": "E69F00", "G": "009E73"}  # the report charts' colour-blind-safe colours
+
+
+def write_xlsx(sheets: dict[str, pd.DataFrame], target: Path, number_formats: dict[str, str] | None = None) -> None:
+    """One sheet per table: bold frozen header, fitted widths, dates as dates, text neutralised.
+
+    ``number_formats`` maps column names to Excel number formats (e.g.
+    ``"#,##0"`` for money); columns whose name mentions RAG get their R/A/G
+    cells filled in the RAG colour (the letter stays, for print).
+    """
     from openpyxl import Workbook
-    from openpyxl.styles import Font
+    from openpyxl.styles import Font, PatternFill
     from openpyxl.utils import get_column_letter
+
+    number_formats = number_formats or {}
+    fills = {k: PatternFill("solid", fgColor=v) for k, v in RAG_FILLS.items()}
 
     wb = Workbook()
     wb.remove(wb.active)
@@ -60,6 +71,15 @@ def write_xlsx(sheets: dict[str, pd.DataFrame], target: Path) -> None:
             if pd.api.types.is_datetime64_any_dtype(series):
                 for r in range(2, ws.max_row + 1):
                     ws.cell(r, i).number_format = "yyyy-mm-dd"
+            elif str(column) in number_formats:
+                for r in range(2, ws.max_row + 1):
+                    ws.cell(r, i).number_format = number_formats[str(column)]
+            if "rag" in str(column).lower():
+                for r in range(2, ws.max_row + 1):
+                    cell = ws.cell(r, i)
+                    if cell.value in fills:
+                        cell.fill = fills[cell.value]
+                        cell.font = Font(bold=True)
             sample = [str(column), *series.astype("str").head(200).fillna("").tolist()]
             ws.column_dimensions[get_column_letter(i)].width = min(max(len(v) for v in sample) + 2, 60)
         for row in ws.iter_rows(min_row=2):  # text stays text, even when it looks like a formula

@@ -47,3 +47,20 @@ def atomic_open(target: Path, mode: str = "wb", **kwargs) -> Iterator[IO]:
 def atomic_write_bytes(target: Path, data: bytes) -> None:
     with atomic_open(target, "wb") as fh:
         fh.write(data)
+
+
+def fingerprint(path) -> str:
+    """A short SHA-256 of a dataset's input files (names and bytes, in name order): same data, same print."""
+    import hashlib
+
+    path = Path(path)
+    files = (
+        sorted(p for p in path.iterdir() if p.is_file() and p.suffix.lower() in (".csv", ".xlsx"))
+        if path.is_dir()
+        else [path]
+    )
+    digest = hashlib.sha256()
+    for file in files:
+        digest.update(file.name.encode("utf-8") + b"\0")
+        digest.update(file.read_bytes())
+    return digest.hexdigest()[:16]

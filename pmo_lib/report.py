@@ -53,6 +53,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from .errors import PMOError
+
 RAG_LEVEL = {"G": 0, "A": 1, "R": 2}
 RAG_NAME = {0: "G", 1: "A", 2: "R"}
 DIMENSIONS = ("schedule", "cost", "scope")
@@ -91,10 +93,16 @@ def month_end(month) -> pd.Timestamp:
     return pd.Period(month, freq="M").to_timestamp(how="end").normalize()
 
 
-def status_date(portfolio, month) -> pd.Timestamp:
-    """The date a month's report is as of: the month's last day, or the data date if that is earlier."""
+def status_date(portfolio, month, as_of=None) -> pd.Timestamp:
+    """The date a month's report is as of: ``as_of`` if given (it must fall in the month), else the
+    month's last day, or the data date if that is earlier."""
     from .evm import data_date
 
+    if as_of is not None and not pd.isna(as_of) and str(as_of) != "":
+        day = pd.Timestamp(as_of).normalize()
+        if day.to_period("M") != pd.Period(month, freq="M"):
+            raise PMOError(f"as-of date {day.date()} is not in the report month {pd.Period(month, freq='M')}")
+        return day
     return min(month_end(month), data_date(portfolio))
 
 
@@ -102,7 +110,7 @@ def _milestone_mask(tasks: pd.DataFrame) -> pd.Series:
     return tasks["is_milestone"].fillna(False).astype(bool) | (tasks["duration_days"] == 0)
 
 
-def indicators(portfolio, month, *, actual_cost: str = "timesheets") -> pd.DataFrame:
+def indicators(portfolio, month, *, actual_cost: str = "timesheets", as_of=None) -> pd.DataFrame:
     """Every measured indicator per project for a month: one row per project (the rules' inputs).
 
     Columns: ``spi``, ``cpi``, ``ev``, ``ac``, ``pv``, ``bac``, ``eac``,
@@ -120,13 +128,13 @@ def indicators(portfolio, month, *, actual_cost: str = "timesheets") -> pd.DataF
     from .calendar import WorkCalendars
     from .schedule import schedule
 
-    as_of = status_date(portfolio, month)
+    as_of = status_date(portfolio, month, as_of)
     projects = portfolio.projects
     ids = projects["project_id"].astype(str)
     out = projects[["project_id", "name", "portfolio", "programme", "manager", "stage", "status"]].copy()
     out = out.set_index(ids.to_numpy())
 
-    ev = evm.status(portfolio, month, actual_cost=actual_cost).set_index("project_id")
+    ev = evm.status(portfolio, month, as_of=as_of, actual_cost=actual_cost).set_index("project_id")
     for name in ("spi", "cpi", "pv", "ev", "ac", "bac", "eac", "vac", "percent_complete"):
         out[name] = ev[name].reindex(out.index).to_numpy()
 
@@ -239,7 +247,9 @@ def _reported(portfolio, month) -> pd.DataFrame:
     return this.set_index("project_id")[list(cols)].rename(columns=cols)
 
 
-def summary(portfolio, month, *, tolerances: Tolerances | None = None, actual_cost: str = "timesheets") -> pd.DataFrame:
+def summary(
+    portfolio, month, *, tolerances: Tolerances | None = None, actual_cost: str = "timesheets", as_of=None
+) -> pd.DataFrame:
     """The portfolio summary: one row per project with its key indicators, reported and computed RAG.
 
     Everything in :func:`indicators`, plus ``reported_rag`` (and per
@@ -248,7 +258,7 @@ def summary(portfolio, month, *, tolerances: Tolerances | None = None, actual_co
     ``rag_mismatch`` (reported overall differs from computed; blank when
     either is missing).
     """
-    table = indicators(portfolio, month, actual_cost=actual_cost)
+    table = indicators(portfolio, month, actual_cost=actual_cost, as_of=as_of)
     ratings, _ = rate(table, tolerances)
     reported = _reported(portfolio, month).reindex(table["project_id"].astype(str))
     for column in reported.columns:
@@ -357,7 +367,7 @@ def month_over_month(portfolio, month) -> pd.DataFrame:
     return out.sort_values(["project_id", "kind", "item"], kind="stable").reset_index(drop=True)
 
 
-def milestones(portfolio, month, *, horizon_days: int = 30) -> pd.DataFrame:
+def milestones(portfolio, month, *, horizon_days: int = 30, as_of=None) -> pd.DataFrame:
     """Milestones due, achieved and slipped in a month, and those coming in the next ``horizon_days``.
 
     One row per milestone of interest: ``project_id``, ``task_id``, ``name``,
@@ -372,7 +382,7 @@ def milestones(portfolio, month, *, horizon_days: int = 30) -> pd.DataFrame:
     from .schedule import schedule
 
     start = pd.Period(month, freq="M").to_timestamp()
-    as_of = status_date(portfolio, month)
+    as_of = status_date(portfolio, month, as_of)
     horizon = as_of + pd.Timedelta(days=horizon_days)
     tasks = portfolio.tasks
     marks = tasks[_milestone_mask(tasks)]
@@ -414,16 +424,266 @@ def milestones(portfolio, month, *, horizon_days: int = 30) -> pd.DataFrame:
     ).reset_index(drop=True)
 
 
+def portfolios(portfolio) -> list[str]:
+    """The portfolio names in the data, sorted."""
+    return sorted(portfolio.projects["portfolio"].dropna().astype(str).unique())
+
+
+def select(portfolio, name: str):
+    """The part of the data for one portfolio (``"all"``: everything).
+
+    Every project table is cut to the portfolio's projects; people, calendars
+    and leave stay whole, because teams serve every portfolio.
+    """
+    import dataclasses
+
+    if name == "all":
+        return portfolio
+    known = portfolios(portfolio)
+    if name not in known:
+        raise PMOError(f"unknown portfolio {name!r}; the data has: {', '.join(known)}")
+    ids = set(portfolio.projects.loc[portfolio.projects["portfolio"].astype(str) == name, "project_id"])
+    cut = {}
+    for table in ("projects", "tasks", "dependencies", "assignments", "timesheets", "financials", "risks",
+                  "issues", "changes", "status_updates"):  # fmt: skip
+        frame = getattr(portfolio, table)
+        cut[table] = frame[frame["project_id"].isin(ids)].reset_index(drop=True)
+    return dataclasses.replace(portfolio, **cut)
+
+
+def biggest_changes(portfolio, month, n: int = 3, *, actual_cost: str = "timesheets") -> pd.DataFrame:
+    """The ``n`` live (active or on-hold) projects whose estimate at completion moved most since last month.
+
+    Earned value of both months comes from the same time-phased curves
+    (:func:`pmo_lib.evm.status`), so the change is what happened in the month.
+    Columns: ``project_id``, ``name``, ``eac_before``, ``eac_now``,
+    ``eac_change`` [currency], ``cpi_before``, ``cpi_now``, ``spi_before``,
+    ``spi_now``, ``reported_before``, ``reported_now``, ``what`` (one sentence).
+    """
+    from .evm import status
+
+    before_month = str(pd.Period(month, freq="M") - 1)
+    now = status(portfolio, month, actual_cost=actual_cost).set_index("project_id")
+    try:
+        before = status(portfolio, before_month, actual_cost=actual_cost).set_index("project_id")
+    except PMOError:  # the month is the first in the data
+        before = now.assign(eac=np.nan, cpi=np.nan, spi=np.nan)
+    table = pd.DataFrame(
+        {
+            "eac_before": before["eac"],
+            "eac_now": now["eac"],
+            "cpi_before": before["cpi"],
+            "cpi_now": now["cpi"],
+            "spi_before": before["spi"],
+            "spi_now": now["spi"],
+        }
+    )
+    table["eac_change"] = table["eac_now"] - table["eac_before"]
+    updates = portfolio.status_updates.dropna(subset=["overall_rag"]).set_index(["project_id", "month"])
+    updates = updates["overall_rag"].astype(str)
+    start = pd.Period(month, freq="M").to_timestamp()
+    table["reported_before"] = [updates.get((p, start - pd.DateOffset(months=1))) for p in table.index]
+    table["reported_now"] = [updates.get((p, start)) for p in table.index]
+    info = portfolio.projects.set_index("project_id")
+    table.insert(0, "name", info["name"].reindex(table.index))
+    table["currency"] = info["currency"].astype(str).reindex(table.index).fillna("")
+    live = portfolio.projects.set_index("project_id")["status"].astype(str).isin(RATED_STATUSES)
+    table = table[table["eac_change"].notna() & live.reindex(table.index, fill_value=False)]
+    top = table.reindex(table["eac_change"].abs().sort_values(ascending=False, kind="stable").index).head(n)
+
+    def sentence(row) -> str:
+        direction = "up" if row.eac_change > 0 else "down"
+        words = f"EAC {direction} by {row.currency} {abs(row.eac_change):,.0f} (CPI {row.cpi_before:.2f} → {row.cpi_now:.2f}"
+        words += f", SPI {row.spi_before:.2f} → {row.spi_now:.2f})"
+        if row.reported_before and row.reported_now and row.reported_before != row.reported_now:
+            words += f"; reported RAG {row.reported_before} → {row.reported_now}"
+        return words
+
+    top = top.reset_index()
+    top["what"] = [sentence(r) for r in top.itertuples()]  # at most n rows
+    return top
+
+
+def decisions_needed(portfolio, month, n: int = 5, *, as_of=None) -> pd.DataFrame:
+    """Change requests of live projects still waiting for a decision at the status date, largest cost first."""
+    as_of = status_date(portfolio, month, as_of)
+    changes = portfolio.changes
+    live = portfolio.projects.loc[portfolio.projects["status"].astype(str).isin(RATED_STATUSES), "project_id"]
+    waiting = changes[
+        (changes["status"].astype(str) == "proposed")
+        & (changes["raised_on"] <= as_of)
+        & changes["project_id"].isin(live)
+    ].copy()
+    waiting["waiting_days"] = (as_of - waiting["raised_on"]).dt.days
+    names = portfolio.projects.set_index("project_id")["name"]
+    waiting.insert(1, "project", names.reindex(waiting["project_id"]).to_numpy())
+    columns = ["change_id", "project_id", "project", "title", "cost_impact", "schedule_impact_days", "waiting_days"]
+    return waiting.sort_values(["cost_impact", "change_id"], ascending=[False, True])[columns].head(n)
+
+
+PORTFOLIO_COLUMNS = {
+    "project_id": "Project",
+    "name": "Name",
+    "stage": "Stage",
+    "manager": "Manager",
+    "reported_rag": "Reported RAG",
+    "overall_rag": "Computed RAG",
+    "spi": "SPI",
+    "cpi": "CPI",
+    "eac": "EAC",
+    "vac": "VAC",
+    "forecast_finish": "Forecast finish",
+    "finish_slip_days": "Slip (working days)",
+    "next_milestone": "Next milestone",
+    "next_milestone_date": "Milestone date",
+}
+
+
+def build(
+    portfolio,
+    month,
+    *,
+    name: str = "all",
+    tolerances: Tolerances | None = None,
+    risk_iterations: int = 2_000,
+    seed: int = 0,
+    horizon_days: int = 45,
+    as_of=None,
+) -> dict:
+    """Every table of the monthly report for one portfolio (or ``"all"``), computed once.
+
+    Returns a dict of DataFrames (and a few numbers) keyed by section; the
+    notebook lays them out and ``pmo report`` writes the tables to Excel.
+    """
+    from . import evm, finance, risk
+    from . import resources as res
+    from .schedule_risk import forecast
+
+    data = select(portfolio, name)
+    as_of = status_date(data, month, as_of)
+    start = pd.Period(month, freq="M").to_timestamp()
+    summary_table = summary(data, month, tolerances=tolerances, as_of=as_of)
+    rated = summary_table[summary_table["overall_rag"].notna()]
+    flagged = rated.loc[rated["overall_rag"].isin(["R", "A"]), "project_id"].tolist()
+    money = finance.summary(data.financials, data.projects, as_of)
+    phased = evm.time_phased(data, as_of)
+    out: dict = {"as_of": as_of, "month": str(pd.Period(month, freq="M")), "name": name, "flagged": flagged}
+    out["summary"] = summary_table
+    out["rag_counts"] = pd.DataFrame(
+        {
+            "computed": rated["overall_rag"].value_counts().reindex(["R", "A", "G"], fill_value=0),
+            "reported": rated["reported_rag"].value_counts().reindex(["R", "A", "G"], fill_value=0),
+        }
+    ).rename_axis("RAG")
+    out["totals"] = pd.DataFrame(
+        {
+            "measure": ["Budget", "Actual to date", "Forecast at completion", "Variance (forecast - budget)"],
+            "amount": [
+                money["budget"].sum(),
+                money["actual_to_date"].sum(),
+                money["forecast_at_completion"].sum(),
+                money["forecast_at_completion"].sum() - money["budget"].sum(),
+            ],
+        }
+    )
+    out["biggest_changes"] = biggest_changes(data, month)
+    out["decisions"] = decisions_needed(data, month, as_of=as_of)
+    out["portfolio"] = summary_table[list(PORTFOLIO_COLUMNS)].rename(columns=PORTFOLIO_COLUMNS)
+    out["exceptions"] = exceptions(data, month, tolerances=tolerances, table=summary_table)
+    out["milestones"] = milestones(data, month, horizon_days=horizon_days, as_of=as_of)
+    if flagged:
+        risky = forecast(data, as_of, iterations=risk_iterations, seed=seed, projects=flagged)["projects"]
+        out["schedule_risk"] = risky[["project_id", "planned_finish", "p50", "p80", "baseline_finish",
+                                      "chance_by_baseline", "most_critical"]]  # fmt: skip
+    else:
+        out["schedule_risk"] = pd.DataFrame(columns=["project_id", "planned_finish", "p50", "p80"])
+    out["s_curve"] = evm.s_curve(phased)
+    out["s_curve_flagged"] = evm.s_curve(phased, flagged)
+    monthly = finance.monthly(data.financials, data.projects, by="portfolio")
+    out["burn"] = monthly.groupby("month")[["budget_cum", "forecast_cum", "actual_cum"]].sum(min_count=1).reset_index()
+    out["burn_by_project"] = finance.burn_against_bac(data.financials, data.projects, as_of)
+    out["risk_heat_map"] = risk.heat_map(data.risks)
+    out["top_risks"] = risk.top_exposure(data.risks, 10)[
+        ["risk_id", "project_id", "title", "probability", "impact", "score", "rating", "emv", "owner", "review_by"]
+    ]
+    out["overdue_reviews"] = risk.overdue_reviews(data.risks, as_of)[
+        ["risk_id", "project_id", "title", "owner", "review_by", "days_overdue"]
+    ]
+    issues = data.issues
+    late = issues[(issues["status"].astype(str) != "closed") & (issues["due_on"] < as_of)].copy()
+    late["days_overdue"] = (as_of - late["due_on"]).dt.days
+    out["overdue_issues"] = late.sort_values("days_overdue", ascending=False)[
+        ["issue_id", "project_id", "title", "severity", "owner", "due_on", "days_overdue"]
+    ]
+    out["issues_by_age"] = risk.open_issues_by_severity_and_age(issues[issues["raised_on"] <= as_of], as_of)
+    changes = data.changes
+    decided = changes[changes["decided_on"].between(start, as_of)]
+    out["changes_decided"] = decided[
+        ["change_id", "project_id", "title", "status", "cost_impact", "schedule_impact_days", "decided_on"]
+    ].sort_values("decided_on")
+    quarter_end = month_end(pd.Period(month, freq="M") + 3)
+    out["utilisation"] = res.utilisation(portfolio, start, quarter_end, by="team", freq="M")
+    out["over_allocated"] = res.over_allocated(portfolio, start, month_end(month), freq="M")
+    out["month_over_month"] = month_over_month(data, month)
+    return out
+
+
+#: The report's tables as workbook sheets: sheet name -> key in :func:`build`'s result.
+SHEETS = {
+    "Portfolio": "portfolio",
+    "Exceptions": "exceptions",
+    "Totals": "totals",
+    "Biggest changes": "biggest_changes",
+    "Decisions needed": "decisions",
+    "Milestones": "milestones",
+    "Schedule risk": "schedule_risk",
+    "Burn by project": "burn_by_project",
+    "Top risks": "top_risks",
+    "Overdue reviews": "overdue_reviews",
+    "Overdue issues": "overdue_issues",
+    "Changes decided": "changes_decided",
+    "Utilisation": "utilisation",
+    "Over-allocated": "over_allocated",
+    "Month over month": "month_over_month",
+}
+NUMBER_FORMATS = {
+    **dict.fromkeys(
+        ["EAC", "VAC", "amount", "eac_before", "eac_now", "eac_change", "cost_impact", "emv", "bac"], "#,##0"
+    ),
+    **dict.fromkeys(["actual_to_date", "forecast_at_completion", "fac_over_bac"], "#,##0"),
+    **dict.fromkeys(["capacity_hours", "demand_hours", "over_hours"], "#,##0.0"),
+    **dict.fromkeys(["SPI", "CPI", "cpi_before", "cpi_now", "spi_before", "spi_now"], "0.00"),
+    **dict.fromkeys(["utilisation", "spent_share", "chance_by_baseline"], "0%"),
+}
+
+
+def workbook(result: dict, target) -> None:
+    """Write the report's tables (one sheet each, see :data:`SHEETS`) to an Excel workbook, atomically."""
+    from .export import write_xlsx
+
+    sheets = {title: result[key] for title, key in SHEETS.items() if key in result}
+    write_xlsx(sheets, target, number_formats=NUMBER_FORMATS)
+
+
 __all__ = [
     "DIMENSIONS",
+    "NUMBER_FORMATS",
+    "PORTFOLIO_COLUMNS",
     "RULES",
+    "SHEETS",
     "Tolerances",
+    "biggest_changes",
+    "build",
+    "decisions_needed",
     "exceptions",
     "indicators",
     "milestones",
     "month_end",
     "month_over_month",
+    "portfolios",
     "rate",
+    "select",
     "status_date",
     "summary",
+    "workbook",
 ]

@@ -1,0 +1,75 @@
+"""Presentation for notebooks and reports: tables styled for reading, text escaped, RAG with its letter.
+
+Only the notebooks use this module. Every table goes through :func:`table`,
+which escapes text from the data (a ``<script>`` in a project name shows as
+text), formats money, ratios, percentages and dates, colours RAG cells while
+keeping the letter, and gives the HTML a fixed id so stored outputs do not
+change from run to run.
+"""
+
+from __future__ import annotations
+
+import html
+
+import pandas as pd
+
+from .charts import RAG_COLOURS
+
+RAG_TEXT = {"R": "white", "A": "black", "G": "white"}
+
+
+def _rag_style(value) -> str:
+    if isinstance(value, str) and value in RAG_COLOURS:
+        return (
+            f"background-color: {RAG_COLOURS[value]}; color: {RAG_TEXT[value]}; font-weight: bold; text-align: center"
+        )
+    return ""
+
+
+def table(
+    frame: pd.DataFrame,
+    key: str,
+    *,
+    money=(),
+    ratio=(),
+    percent=(),
+    dates=(),
+    rag=(),
+    whole=(),
+    currency: str = "",
+    caption: str | None = None,
+    max_rows: int | None = None,
+):
+    """A read-only, escaped, formatted view of ``frame`` (a pandas Styler) for a notebook cell."""
+    shown = frame.head(max_rows) if max_rows else frame
+    prefix = f"{currency} " if currency else ""
+    formats = {c: (lambda v, p=prefix: "" if pd.isna(v) else f"{p}{v:,.0f}") for c in money if c in shown}
+    formats |= {c: (lambda v: "" if pd.isna(v) else f"{v:.2f}") for c in ratio if c in shown}
+    formats |= {c: (lambda v: "" if pd.isna(v) else f"{v:.0%}") for c in percent if c in shown}
+    formats |= {c: (lambda v: "" if pd.isna(v) else pd.Timestamp(v).strftime("%d %b %Y")) for c in dates if c in shown}
+    formats |= {c: (lambda v: "" if pd.isna(v) else f"{v:,.0f}") for c in whole if c in shown}
+    styler = shown.style.set_uuid(key).hide(axis="index").format(formats, na_rep="", escape="html")
+    present = [c for c in rag if c in shown]
+    if present:
+        styler = styler.map(_rag_style, subset=present)
+    styler = styler.set_table_styles(
+        [
+            {"selector": "th", "props": "text-align: left; background-color: #f0f0f0; padding: 3px 6px"},
+            {"selector": "td", "props": "padding: 2px 6px; border-bottom: 1px solid #e0e0e0"},
+        ]
+    )
+    if caption:
+        styler = styler.set_caption(html.escape(caption))
+    return styler
+
+
+def escape(text) -> str:
+    """Text from the data, safe to put in Markdown or HTML."""
+    return html.escape("" if text is None or (not isinstance(text, str) and pd.isna(text)) else str(text))
+
+
+def markdown(text: str):
+    """A Markdown block for a notebook (build it with :func:`escape` around any text from the data)."""
+    from IPython.display import Markdown
+
+    return Markdown(text)
