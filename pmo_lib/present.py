@@ -26,6 +26,19 @@ def _rag_style(value) -> str:
     return ""
 
 
+class Table:
+    """A styled table for a notebook: HTML for people, a stable one-line text for everything else."""
+
+    def __init__(self, styler, key: str, rows: int):
+        self.styler, self.key, self.rows = styler, key, rows
+
+    def _repr_html_(self) -> str:
+        return self.styler.to_html()
+
+    def __repr__(self) -> str:
+        return f"<table {self.key}: {self.rows} rows>"
+
+
 def table(
     frame: pd.DataFrame,
     key: str,
@@ -40,7 +53,7 @@ def table(
     caption: str | None = None,
     max_rows: int | None = None,
 ):
-    """A read-only, escaped, formatted view of ``frame`` (a pandas Styler) for a notebook cell."""
+    """A read-only, escaped, formatted view of ``frame`` for a notebook cell (see :class:`Table`)."""
     shown = frame.head(max_rows) if max_rows else frame
     prefix = f"{currency} " if currency else ""
     formats = {c: (lambda v, p=prefix: "" if pd.isna(v) else f"{p}{v:,.0f}") for c in money if c in shown}
@@ -60,7 +73,7 @@ def table(
     )
     if caption:
         styler = styler.set_caption(html.escape(caption))
-    return styler
+    return Table(styler, key, len(shown))
 
 
 def escape(text) -> str:
