@@ -17,10 +17,10 @@ $(STAMP): pyproject.toml
 
 setup: $(STAMP) ## create .venv and install (re-installs when pyproject.toml changes)
 
-report: $(STAMP) ## check the sample data and run the tour notebook
+report: $(STAMP) ## the monthly report of every sample portfolio for the sample's month ($(MONTH))
 	@$(BIN)/pmo validate datasets/sample
-	@$(BIN)/pmo tour --data datasets/sample --out reports/tour
-	@echo "Open reports/tour/tour.html in a browser."
+	@$(BIN)/pmo report --month $(MONTH) --all --data datasets/sample --out reports
+	@echo "Open reports/$(MONTH)/index.html in a browser (Excel workbooks and executed notebooks are beside it)."
 
 test: $(STAMP) ## the whole suite: unit, property, CLI, notebooks (nbval), doctests
 	$(BIN)/python -m pytest

@@ -95,8 +95,7 @@ def milestone_timeline(milestones: pd.DataFrame, as_of, title: str = "Milestones
     ax.axvline(pd.Timestamp(as_of), color="black", linestyle="--", linewidth=1, label="status date")
     ax.set_yticks(y, (rows["project_id"].astype(str) + "  " + rows["name"].astype(str).str.slice(0, 28)).tolist())
     ax.set_title(title)
-    ax.legend(loc="lower right", fontsize=8, ncols=3)
-    fig.autofmt_xdate()
+    fig.legend(loc="outside lower center", fontsize=8, ncols=6)
     return fig
 
 
@@ -105,8 +104,9 @@ def s_curve(curve: pd.DataFrame, as_of, currency: str, title: str = "S-curve: pl
     fig, ax = _figure(9, 4)
     styles = {"pv": ("PV (planned value)", "-", "o", "#0072B2"), "ev": ("EV (earned value)", "--", "s", "#009E73")}
     styles["ac"] = ("AC (actual cost)", ":", "^", "#D55E00")
+    month_end = pd.to_datetime(curve["month"]) + pd.offsets.MonthEnd(0)  # cumulative to the end of each month
     for column, (label, line, marker, colour) in styles.items():
-        ax.plot(curve["month"], curve[column], linestyle=line, marker=marker, markersize=4, color=colour, label=label)
+        ax.plot(month_end, curve[column], linestyle=line, marker=marker, markersize=4, color=colour, label=label)
     ax.axvline(pd.Timestamp(as_of), color="black", linestyle="--", linewidth=1, label="status date")
     ax.set_ylabel(f"cumulative {currency}")
     ax.yaxis.set_major_formatter(lambda v, _: money(v, currency))
@@ -119,9 +119,10 @@ def s_curve(curve: pd.DataFrame, as_of, currency: str, title: str = "S-curve: pl
 def burn(monthly: pd.DataFrame, as_of, currency: str, title: str = "Burn against budget"):
     """Cumulative actual spend against the cumulative phased budget and forecast."""
     fig, ax = _figure(9, 3.6)
-    ax.plot(monthly["month"], monthly["budget_cum"], "-", color="#0072B2", label="budget (cumulative)")
-    ax.plot(monthly["month"], monthly["forecast_cum"], "--", color="#E69F00", label="forecast (cumulative)")
-    ax.plot(monthly["month"], monthly["actual_cum"], ":", marker="^", markersize=4, color="#D55E00", label="actual")
+    month_end = pd.to_datetime(monthly["month"]) + pd.offsets.MonthEnd(0)
+    ax.plot(month_end, monthly["budget_cum"], "-", color="#0072B2", label="budget (cumulative)")
+    ax.plot(month_end, monthly["forecast_cum"], "--", color="#E69F00", label="forecast (cumulative)")
+    ax.plot(month_end, monthly["actual_cum"], ":", marker="^", markersize=4, color="#D55E00", label="actual")
     ax.axvline(pd.Timestamp(as_of), color="black", linestyle="--", linewidth=1, label="status date")
     ax.set_ylabel(f"cumulative {currency}")
     ax.yaxis.set_major_formatter(lambda v, _: money(v, currency))
@@ -174,7 +175,7 @@ def utilisation(table: pd.DataFrame, title: str = "Utilisation by team (booked h
     for k, period in enumerate(wide.columns):
         label = pd.Timestamp(period).strftime("%b %Y")
         bars = ax.barh(y + k * height, wide[period].to_numpy(), height=height, label=label,
-                       hatch=hatches[k % len(hatches)], edgecolor="black", color=["#56B4E9", "#0072B2", "#999999"][k % 3])  # fmt: skip
+                       hatch=hatches[k % len(hatches)], edgecolor="black", color=["#56B4E9", "#0072B2", "#999999", "#CC79A7"][k % 4])  # fmt: skip
         for bar, value in zip(bars, wide[period].to_numpy(), strict=True):
             ax.text(bar.get_width() + 1, bar.get_y() + bar.get_height() / 2, f"{value:.0f}%", va="center", fontsize=7)
     ax.axvline(100, color="#D55E00", linestyle="--", label="capacity (100 %)")

@@ -286,6 +286,64 @@ def _is_month(text: str) -> bool:
     return len(text) == 7
 
 
+@main.command(short_help="Make the monthly portfolio report: HTML, Excel and the executed notebook.")
+@click.option("--month", required=True, help="Report month YYYY-MM.")
+@click.option("--portfolio", "portfolios", multiple=True, help="A portfolio by name (repeat for more).")
+@click.option("--all", "every", is_flag=True, help="Every portfolio, and all of them together, plus an index page.")
+@click.option("--data", default="datasets/sample", show_default=True, type=click.Path(path_type=Path))
+@click.option(
+    "--out", default="reports", show_default=True, type=click.Path(path_type=Path), help="Folder for reports/<month>/."
+)
+@click.option(
+    "--format", "fmt", default="html,xlsx,ipynb", show_default=True, help="Any of html, xlsx, ipynb, comma-separated."
+)
+@click.option("--as-of", default=None, help="Status date YYYY-MM-DD within the month [default: its last day].")
+@click.option("--detail", type=click.Choice(["full", "executive"]), default="full", show_default=True)
+@click.option("--jobs", type=click.IntRange(1, 64), default=None, help="Reports run side by side [default: cores].")
+def report(month, portfolios, every, data: Path, out: Path, fmt: str, as_of, detail, jobs) -> None:
+    """Run the monthly report for a portfolio (default: all portfolios together as one report).
+
+    Writes reports/<month>/<portfolio>.html (opens offline), .xlsx (the
+    report's tables) and .ipynb (the executed notebook). A failed run keeps
+    the previous report, leaves <portfolio>.failed.ipynb and .error.txt, and
+    exits 1.
+    """
+    from .errors import PMOError
+    from .report import portfolios as names_in
+    from .reporting import ALL, FORMATS, check_request, run_reports
+
+    formats = tuple(f.strip() for f in fmt.split(",") if f.strip())
+    wrong = [f for f in formats if f not in FORMATS]
+    if wrong or not formats:
+        _usage_error("report", f"--format {fmt!r}: choose from {', '.join(FORMATS)}")
+    if every and portfolios:
+        _usage_error("report", "give --portfolio NAME or --all, not both")
+    _check_date("report", "--as-of", as_of)
+    if not data.exists():
+        _usage_error("report", f"no dataset at {data} (expected a folder of CSV files or an .xlsx workbook)")
+    portfolio = _load_or_exit("report", data)
+    names = [ALL, *names_in(portfolio)] if every else (list(portfolios) or [ALL])
+    try:
+        check_request(portfolio, month, names)
+        if as_of and not as_of.startswith(month):
+            raise PMOError(f"--as-of {as_of} is not in the report month {month}")
+    except PMOError as exc:
+        _usage_error("report", str(exc))
+    extra = {"detail": detail, **({"as_of": as_of} if as_of else {})}
+    with click.progressbar(length=len(names), label=f"Running {len(names)} report(s)", file=sys.stderr) as bar:
+        outcomes, index = run_reports(names, month, data, out, formats, extra, jobs, progress=lambda _: bar.update(1))
+    failed = [o for o in outcomes if o.error]
+    for o in sorted(outcomes, key=lambda o: o.name):
+        for path in o.written:
+            click.echo(f"Wrote {path}")
+    if index:
+        click.echo(f"Wrote {index}")
+    for o in failed:
+        click.echo(f"pmo report: {o.name}: {o.error}", err=True)
+    if failed:
+        sys.exit(EXIT_DATA)
+
+
 @main.command(short_help="Run the tour notebook on a dataset.")
 @click.option("--data", default="datasets/sample", show_default=True, type=click.Path(path_type=Path))
 @click.option("--out", default="reports/tour", show_default=True, type=click.Path(path_type=Path))

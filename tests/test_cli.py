@@ -17,6 +17,10 @@ def test_help_lists_every_command_with_a_line_each(pmo):
         ("validate", "Check a dataset"),
         ("synth", "Generate a fictional"),
         ("tour", "Run the tour notebook"),
+        ("report", "Make the monthly portfolio report"),
+        ("evm", "Earned value"),
+        ("risk", "Schedule risk"),
+        ("schedule", "Critical path"),
     ):
         line = next(x for x in result.stdout.splitlines() if x.strip().startswith(command))
         assert words in line

@@ -1,0 +1,149 @@
+"""``pmo report``: run the monthly report notebook for one or more portfolios and publish the files.
+
+Parameters are checked before any kernel starts (the data loads, the month
+lies within the data, the portfolio exists); each portfolio's report runs in
+its own process through papermill; every file is written to a temporary name
+and moved into place only when its run succeeded, so a failed run leaves the
+previous good report where it was, keeps the failed executed notebook beside
+an error file naming the failing cell, and the command exits non-zero.
+"""
+
+from __future__ import annotations
+
+import html
+import os
+import re
+import tempfile
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from .errors import PMOError
+from .files import atomic_write_bytes, publish
+
+FORMATS = ("html", "xlsx", "ipynb")
+ALL = "all"
+
+
+def slug(name: str) -> str:
+    """A file name for a portfolio: ``"Infrastructure & Security"`` -> ``"infrastructure-security"``."""
+    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-") or "portfolio"
+
+
+def months_in(portfolio) -> list[str]:
+    """The months a report can be made for: from the first planned or booked month to the data date's month."""
+    from .evm import data_date
+
+    starts = [portfolio.projects["baseline_start"].min(), portfolio.timesheets["week_start"].min()]
+    first = min(d for d in starts if not pd.isna(d))
+    last = data_date(portfolio)
+    return [str(p) for p in pd.period_range(first, last, freq="M")]
+
+
+@dataclass
+class Outcome:
+    name: str
+    written: list[Path]
+    error: str | None = None
+
+
+def check_request(portfolio, month: str, names: list[str]) -> None:
+    """One-line errors, listing the valid values, for a month outside the data or an unknown portfolio."""
+    from .report import portfolios
+
+    valid = months_in(portfolio)
+    if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", month):
+        raise PMOError(f"--month {month!r} is not a month in the form YYYY-MM")
+    if month not in valid:
+        raise PMOError(f"month {month} is outside the data; months run from {valid[0]} to {valid[-1]}")
+    known = portfolios(portfolio)
+    unknown = [n for n in names if n != ALL and n not in known]
+    if unknown:
+        raise PMOError(f"unknown portfolio {', '.join(map(repr, unknown))}; the data has: {', '.join(known)}")
+
+
+def run_one(name: str, month: str, data: str, out_dir: str, formats: tuple[str, ...], extra: dict) -> Outcome:
+    """Run the report notebook for one portfolio (in a worker process) and publish its files."""
+    from .run import NOTEBOOKS, NotebookRunError, run_notebook
+
+    out = Path(out_dir)
+    stem = slug(name)
+    parameters = {"month": month, "portfolio": name, "data": data, **extra}
+    tmp_xlsx = None
+    if "xlsx" in formats:
+        fd, tmp = tempfile.mkstemp(prefix=f".{stem}.", suffix=".xlsx", dir=out)
+        os.close(fd)
+        tmp_xlsx = Path(tmp)
+        parameters["xlsx"] = str(tmp_xlsx)
+    try:
+        written = run_notebook(
+            NOTEBOOKS / "monthly_report.ipynb",
+            out,
+            parameters,
+            stem=stem,
+            formats=tuple(f for f in formats if f != "xlsx"),
+        )
+        if tmp_xlsx is not None:
+            target = out / f"{stem}.xlsx"
+            publish(tmp_xlsx, target)
+            written.append(target)
+        return Outcome(name, written)
+    except NotebookRunError as exc:
+        return Outcome(name, [], str(exc))
+    finally:
+        if tmp_xlsx is not None:
+            tmp_xlsx.unlink(missing_ok=True)
+
+
+def index_page(month: str, outcomes: list[Outcome], out_dir: Path) -> Path:
+    """An HTML page linking each portfolio's report of the month (names escaped)."""
+    rows = []
+    for o in sorted(outcomes, key=lambda o: (o.name != ALL, o.name)):
+        label = "All portfolios" if o.name == ALL else o.name
+        links = " · ".join(
+            f'<a href="{html.escape(p.name)}">{html.escape(p.suffix[1:])}</a>' for p in o.written
+        )  # fmt: skip
+        state = f"<b>failed</b>: {html.escape((o.error or '').splitlines()[0])}" if o.error else links
+        rows.append(f"<tr><td>{html.escape(label)}</td><td>{state}</td></tr>")
+    page = (
+        "<!DOCTYPE html><html><head><meta charset='utf-8'>"
+        f"<title>Portfolio reports {html.escape(month)}</title>"
+        "<style>body{font-family:sans-serif;margin:2em}td{padding:4px 12px;border-bottom:1px solid #ddd}</style>"
+        f"</head><body><h1>Portfolio reports, {html.escape(month)}</h1><table>{''.join(rows)}</table></body></html>"
+    )
+    target = out_dir / "index.html"
+    atomic_write_bytes(target, page.encode("utf-8"))
+    return target
+
+
+def run_reports(
+    names: list[str],
+    month: str,
+    data: Path,
+    out_root: Path,
+    formats: tuple[str, ...] = FORMATS,
+    extra: dict | None = None,
+    jobs: int | None = None,
+    progress=None,
+) -> tuple[list[Outcome], Path | None]:
+    """Run the report for each name (in parallel processes when more than one); returns outcomes and the index."""
+    out_dir = Path(out_root) / month
+    out_dir.mkdir(parents=True, exist_ok=True)
+    args = (month, str(Path(data).resolve()), str(out_dir), tuple(formats), dict(extra or {}))
+    outcomes: list[Outcome] = []
+    if len(names) == 1:
+        outcomes.append(run_one(names[0], *args))
+        if progress:
+            progress(outcomes[-1])
+    else:
+        workers = max(1, min(jobs or os.cpu_count() or 1, len(names)))
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            futures = [pool.submit(run_one, name, *args) for name in names]
+            for future in as_completed(futures):
+                outcomes.append(future.result())
+                if progress:
+                    progress(outcomes[-1])
+    index = index_page(month, outcomes, out_dir) if len(names) > 1 else None
+    return outcomes, index

@@ -1,0 +1,143 @@
+"""pmo report end to end: real papermill runs on the sample, the files a reader gets, and the failure paths."""
+
+from __future__ import annotations
+
+import re
+import shutil
+
+import openpyxl
+import pytest
+from conftest import FIXTURES, run_pmo
+
+from pmo_lib import REPO_ROOT
+from pmo_lib.reporting import run_reports, slug
+
+SAMPLE = REPO_ROOT / "datasets" / "sample"
+SECTIONS = (
+    "Executive summary",
+    "The three biggest changes since last month",
+    "Decisions needed",
+    "Portfolio",
+    "Exceptions",
+    "Schedule",
+    "Cost",
+    "Risks, issues and changes",
+    "Resources",
+    "Data quality",
+    "About this report",
+)
+pytestmark = pytest.mark.notebook
+
+
+@pytest.fixture(scope="module")
+def digital(tmp_path_factory):
+    out = tmp_path_factory.mktemp("reports")
+
+    result = run_pmo("report", "--month", "2026-10", "--portfolio", "Digital Services", "--out", str(out))
+    return result, out / "2026-10"
+
+
+def test_report_writes_html_excel_and_notebook(digital):
+    result, folder = digital
+    assert result.returncode == 0, result.stderr
+    names = sorted(p.name for p in folder.iterdir())
+    assert names == ["digital-services.html", "digital-services.ipynb", "digital-services.xlsx"]
+    assert "Wrote" in result.stdout and "digital-services.html" in result.stdout
+
+
+def test_html_has_every_section_the_figures_and_no_code(digital):
+    _, folder = digital
+    page = (folder / "digital-services.html").read_text(encoding="utf-8")
+    for heading in SECTIONS:
+        assert re.search(rf"<h[23][^>]*>{re.escape(heading)}", page), heading
+    assert "Customer Portal" in page and "0.61" in page  # P001's name and its CPI
+    assert 'class="jp-InputPrompt' not in page and 'class="highlight' not in page  # no code cells
+    assert "import pmo_lib" not in page and "charts.show(" not in page and "report.build(" not in page
+    assert not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//""", page)  # nothing fetched from the network
+    assert page.count("data:image/png;base64") >= 6  # charts embedded
+    assert (folder / "digital-services.html").stat().st_size < 5_000_000
+
+
+def test_excel_has_the_report_tables_formatted(digital):
+    _, folder = digital
+    book = openpyxl.load_workbook(folder / "digital-services.xlsx")
+    assert book.sheetnames[:3] == ["Portfolio", "Exceptions", "Totals"]
+    sheet = book["Portfolio"]
+    header = [c.value for c in sheet[1]]
+    assert header[:6] == ["Project", "Name", "Stage", "Manager", "Reported RAG", "Computed RAG"]
+    rows = {r[0].value: r for r in sheet.iter_rows(min_row=2)}
+    assert rows["P001"][1].value == "Customer Portal"
+    assert rows["P001"][5].value == "R" and rows["P001"][5].fill.fgColor.rgb.endswith("D55E00")  # red, and says R
+    assert rows["P001"][7].number_format == "0.00" and round(rows["P001"][7].value, 2) == 0.61
+    assert sheet.freeze_panes == "A2"
+
+
+def test_text_from_the_data_is_escaped_and_neutralised(tmp_path):
+    data = tmp_path / "data"
+    shutil.copytree(SAMPLE, data)
+    projects = (data / "projects.csv").read_text(encoding="utf-8")
+    projects = projects.replace("Customer Portal", "<script>alert(1)</script> Portal", 1)
+    projects = projects.replace("Partner Rollout", '"=HYPERLINK(""http://x"",""y"")"', 1)
+    (data / "projects.csv").write_text(projects, encoding="utf-8")
+    out = tmp_path / "out"
+
+    result = run_pmo("report", "--month", "2026-10", "--data", str(data), "--out", str(out))  # all portfolios
+    assert result.returncode == 0, result.stderr
+    page = (out / "2026-10" / "all.html").read_text(encoding="utf-8")
+    assert "<script>alert(1)</script>" not in page and "&lt;script&gt;alert(1)&lt;/script&gt; Portal" in page
+    sheet = openpyxl.load_workbook(out / "2026-10" / "all.xlsx")["Portfolio"]
+    names = {r[0].value: r[1] for r in sheet.iter_rows(min_row=2)}
+    assert names["P002"].value.startswith("'=HYPERLINK") and names["P002"].data_type == "s"
+    assert names["P001"].value == "<script>alert(1)</script> Portal"  # in Excel it is plain text
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "words"),
+    [
+        (["--portfolio", "Nowhere"], 2, "unknown portfolio 'Nowhere'; the data has: Digital Services, "),
+        (["--month", "2031-01"], 2, "month 2031-01 is outside the data; months run from 2025-"),
+        (["--month", "October"], 2, "is not a month in the form YYYY-MM"),
+        (["--format", "pdf"], 2, "choose from html, xlsx, ipynb"),
+        (["--all", "--portfolio", "Operations Excellence"], 2, "not both"),
+        (["--as-of", "2026-09-30"], 2, "is not in the report month 2026-10"),
+        (["--data", str(FIXTURES / "broken" / "values")], 1, "ERROR"),
+    ],
+)
+def test_bad_requests_stop_before_any_kernel(pmo, tmp_path, args, code, words):
+    base = {"--month": "2026-10"}
+    full = [*(x for k, v in base.items() if k not in args for x in (k, v)), *args]
+    result = pmo("report", *full, "--out", str(tmp_path))
+    assert result.returncode == code, result.stderr
+    assert words in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not any(tmp_path.rglob("*.html"))
+
+
+def test_a_failing_run_keeps_the_last_good_report(tmp_path):
+    good, _ = run_reports(["Operations Excellence"], "2026-10", SAMPLE, tmp_path, ("html", "xlsx"))
+    assert not good[0].error
+    folder = tmp_path / "2026-10"
+    before = {p.name: p.read_bytes() for p in folder.iterdir()}
+    # the same request on data that breaks inside the notebook (the CLI would have refused it up front)
+    bad, _ = run_reports(
+        ["Operations Excellence"], "2026-10", FIXTURES / "broken" / "values", tmp_path, ("html", "xlsx")
+    )
+    assert bad[0].error and "failed in cell" in bad[0].error and "DataError" in bad[0].error
+    stem = slug("Operations Excellence")
+    assert (folder / f"{stem}.failed.ipynb").exists()
+    assert "failed in cell" in (folder / f"{stem}.error.txt").read_text(encoding="utf-8")
+    for name, content in before.items():
+        assert (folder / name).read_bytes() == content, name  # the previous report is untouched
+    assert not [p for p in folder.iterdir() if p.name.startswith(".")]  # no temporary files left
+
+
+def test_all_portfolios_with_an_index(pmo, tmp_path):
+    result = pmo("report", "--month", "2026-10", "--all", "--format", "html", "--out", str(tmp_path))
+    assert result.returncode == 0, result.stderr
+    folder = tmp_path / "2026-10"
+    pages = sorted(p.name for p in folder.glob("*.html"))
+    expected = ["all.html", "digital-services.html", "index.html", "infrastructure-security.html"]
+    assert pages == [*expected, "operations-excellence.html"]
+    index = (folder / "index.html").read_text(encoding="utf-8")
+    assert 'href="infrastructure-security.html"' in index and "Infrastructure &amp; Security" in index
+    assert "Running 4 report(s)" in result.stderr
