@@ -12,7 +12,10 @@ Cases (each against a floor measured in the same run):
 - Monte Carlo, 10,000 iterations of a 1,000-task network, against
   ``pmcontrols.pert`` and ``trueppm_scheduler.monte_carlo`` (target 0.1x);
 - earned value of every project of the 2,000-project dataset (2M timesheet
-  rows) against one pandas groupby-sum of the same timesheet rows.
+  rows) against one pandas groupby-sum of the same timesheet rows;
+- ``pmo report`` for one sample portfolio against papermill running an empty
+  notebook plus the same HTML export (target 1.5x), and the report of the
+  2,000-project dataset (target under 60 s).
 """
 
 from __future__ import annotations
@@ -27,7 +30,7 @@ import pandas as pd
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from harness import compare, table  # noqa: E402
+from harness import Result, compare, table  # noqa: E402
 
 import pmo_lib as pmo  # noqa: E402
 from pmo_lib import data, synth  # noqa: E402
@@ -202,6 +205,41 @@ def evm_cases(repeat: int) -> list:
     ]
 
 
+def report_cases(repeat: int, large: bool) -> list:
+    """``pmo report`` end to end against its floor; the 2,000-project report timed once (target < 60 s)."""
+    import subprocess
+    import tempfile
+
+    pmo_exe = str(Path(sys.executable).with_name("pmo"))
+    work = Path(tempfile.mkdtemp(prefix="pmo-bench-"))
+    args = [pmo_exe, "report", "--month", "2026-10", "--portfolio", "Digital Services", "--out", str(work)]
+
+    def report():
+        subprocess.run(args, check=True, capture_output=True)
+
+    report()
+    executed = work / "2026-10" / "digital-services.ipynb"
+    floor = [sys.executable, str(HERE / "report_floor.py"), str(executed), str(work)]
+    cases = [
+        compare(
+            "pmo report, one sample portfolio",
+            report,
+            lambda: subprocess.run(floor, check=True, capture_output=True),
+            "papermill empty notebook + export",
+            repeat=repeat,
+            warmup=0,
+            target=1.5,
+        )
+    ]
+    if large:
+        big = [pmo_exe, "report", "--month", "2026-10", "--data", str(LARGE_DIR), "--out", str(work)]
+        start = time.perf_counter()
+        subprocess.run(big, check=True, capture_output=True)
+        seconds = time.perf_counter() - start
+        cases.append(Result("pmo report, 2,000 projects", seconds, 60.0, "the 60 s target", target=1.0))
+    return cases
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--quick", action="store_true", help="fewer repeats, sample only")
@@ -244,6 +282,7 @@ def main() -> int:
         results.extend(cpm_cases(repeat))
         results.extend(evm_cases(repeat))
     results.extend(monte_carlo_cases(repeat))
+    results.extend(report_cases(repeat, large=not args.quick))
     if not args.quick:
         tables = synth.generate(synth.LARGE)
         results.append(

@@ -16,6 +16,7 @@ import pandas as pd
 from .charts import RAG_COLOURS
 
 RAG_TEXT = {"R": "white", "A": "black", "G": "white"}
+MAX_ROWS = 200  # rows of a table shown in a report page
 
 
 def _rag_style(value) -> str:
@@ -51,10 +52,17 @@ def table(
     whole=(),
     currency: str = "",
     caption: str | None = None,
-    max_rows: int | None = None,
+    max_rows: int | None = MAX_ROWS,
 ):
-    """A read-only, escaped, formatted view of ``frame`` for a notebook cell (see :class:`Table`)."""
+    """A read-only, escaped, formatted view of ``frame`` for a notebook cell (see :class:`Table`).
+
+    Long tables show their first ``max_rows`` rows and say so in the caption
+    (the report's workbook has every row).
+    """
     shown = frame.head(max_rows) if max_rows else frame
+    if len(shown) < len(frame):
+        note = f"First {len(shown):,} of {len(frame):,} rows; the workbook has them all."
+        caption = f"{caption}. {note}" if caption else note
     prefix = f"{currency} " if currency else ""
     formats = {c: (lambda v, p=prefix: "" if pd.isna(v) else f"{p}{v:,.0f}") for c in money if c in shown}
     formats |= {c: (lambda v: "" if pd.isna(v) else f"{v:.2f}") for c in ratio if c in shown}
