@@ -495,7 +495,8 @@ def biggest_changes(portfolio, month, n: int = 3, *, actual_cost: str = "timeshe
         direction = "up" if row.eac_change > 0 else "down"
         words = f"EAC {direction} by {row.currency} {abs(row.eac_change):,.0f} (CPI {row.cpi_before:.2f} → {row.cpi_now:.2f}"
         words += f", SPI {row.spi_before:.2f} → {row.spi_now:.2f})"
-        if row.reported_before and row.reported_now and row.reported_before != row.reported_now:
+        before, now = row.reported_before, row.reported_now
+        if isinstance(before, str) and isinstance(now, str) and before != now:
             words += f"; reported RAG {row.reported_before} → {row.reported_now}"
         return words
 

@@ -246,7 +246,10 @@ def test_evm_command_financial_actuals_and_one_project_on_screen(pmo):
     assert result.returncode == 0, result.stderr
     lines = result.stdout.strip().splitlines()
     assert len(lines) == 2 and lines[1].split()[0] == "P004"
-    assert "222000.0" in lines[1]  # BAC is the project budget when AC comes from the financials
+    import pandas as pd
+
+    budget = pd.read_csv("datasets/sample/projects.csv").set_index("project_id").loc["P004", "budget"]
+    assert lines[1].split()[5] == f"{budget:.1f}"  # BAC is the project budget when AC comes from the financials
 
 
 @pytest.mark.parametrize(

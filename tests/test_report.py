@@ -257,3 +257,14 @@ def test_sample_summary_in_one_call_agrees_with_its_sources(sample_summary):
     assert (table["reported_rag"].dropna() == reported.loc[table["reported_rag"].dropna().index, "overall_rag"]).all()
     mism = table["rag_mismatch"].dropna().astype(bool)
     assert (mism == (table.loc[mism.index, "reported_rag"] != table.loc[mism.index, "overall_rag"])).all()
+
+
+def test_biggest_changes_say_what_moved_in_words():
+    sample = load_sample()
+    table = report.biggest_changes(sample, "2026-10")
+    assert len(table) == 3 and table["eac_change"].abs().is_monotonic_decreasing
+    live = sample.projects.set_index("project_id")["status"].isin(["active", "on_hold"])
+    assert live[table["project_id"]].all()
+    for row in table.itertuples():
+        assert row.what.startswith("EAC up by GBP" if row.eac_change > 0 else "EAC down by GBP")
+        assert "nan" not in row.what

@@ -30,6 +30,13 @@ pytestmark = pytest.mark.notebook
 
 
 @pytest.fixture(scope="module")
+def p001():
+    from pmo_lib import load_sample, report
+
+    return report.summary(load_sample(), "2026-10").set_index("project_id").loc["P001"]
+
+
+@pytest.fixture(scope="module")
 def digital(tmp_path_factory):
     out = tmp_path_factory.mktemp("reports")
 
@@ -45,12 +52,13 @@ def test_report_writes_html_excel_and_notebook(digital):
     assert "Wrote" in result.stdout and "digital-services.html" in result.stdout
 
 
-def test_html_has_every_section_the_figures_and_no_code(digital):
+def test_html_has_every_section_the_figures_and_no_code(digital, p001):
     _, folder = digital
     page = (folder / "digital-services.html").read_text(encoding="utf-8")
     for heading in SECTIONS:
         assert re.search(rf"<h[23][^>]*>{re.escape(heading)}", page), heading
-    assert "Customer Portal" in page and "0.61" in page  # P001's name and its CPI
+    row = re.search(r'<tr>\s*<td[^>]*id="T_portfolio_row\d+_col0">P001</td>.*?</tr>', page, re.S).group(0)
+    assert "Customer Portal" in row and f">{p001['cpi']:.2f}<" in row and f">{p001['spi']:.2f}<" in row
     assert 'class="jp-InputPrompt' not in page and 'class="highlight' not in page  # no code cells
     assert "import pmo_lib" not in page and "charts.show(" not in page and "report.build(" not in page
     assert not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//""", page)  # nothing fetched from the network
@@ -58,7 +66,7 @@ def test_html_has_every_section_the_figures_and_no_code(digital):
     assert (folder / "digital-services.html").stat().st_size < 5_000_000
 
 
-def test_excel_has_the_report_tables_formatted(digital):
+def test_excel_has_the_report_tables_formatted(digital, p001):
     _, folder = digital
     book = openpyxl.load_workbook(folder / "digital-services.xlsx")
     assert book.sheetnames[:3] == ["Portfolio", "Exceptions", "Totals"]
@@ -67,8 +75,10 @@ def test_excel_has_the_report_tables_formatted(digital):
     assert header[:6] == ["Project", "Name", "Stage", "Manager", "Reported RAG", "Computed RAG"]
     rows = {r[0].value: r for r in sheet.iter_rows(min_row=2)}
     assert rows["P001"][1].value == "Customer Portal"
-    assert rows["P001"][5].value == "R" and rows["P001"][5].fill.fgColor.rgb.endswith("D55E00")  # red, and says R
-    assert rows["P001"][7].number_format == "0.00" and round(rows["P001"][7].value, 2) == 0.61
+    computed = p001["overall_rag"]
+    fill = {"R": "D55E00", "A": "E69F00", "G": "009E73"}[computed]
+    assert rows["P001"][5].value == computed and rows["P001"][5].fill.fgColor.rgb.endswith(fill)  # colour and letter
+    assert rows["P001"][7].number_format == "0.00" and rows["P001"][7].value == pytest.approx(p001["cpi"])
     assert sheet.freeze_panes == "A2"
 
 

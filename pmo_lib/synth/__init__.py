@@ -136,7 +136,17 @@ def generate(shape: Shape = SAMPLE) -> dict[str, pd.DataFrame]:
 
     rates = ROLE_RATE[tasks["role_idx"].to_numpy()]
     fte = tasks["fte"].to_numpy()
-    planned_cost = np.round(b_dur * HOURS_PER_DAY * fte * rates * tasks["people"].to_numpy(), -1)
+    work_cost = b_dur * HOURS_PER_DAY * fte * rates * tasks["people"].to_numpy()
+    # project management is planned as overhead on the work packages: about 5 hours a week of the
+    # project manager over the baseline, spread over the tasks in proportion to their cost
+    first = np.full(n, np.datetime64("2100-01-01"), dtype="datetime64[D]")
+    last = np.full(n, np.datetime64("1970-01-01"), dtype="datetime64[D]")
+    np.minimum.at(first, tproj, b_start.astype("datetime64[D]"))
+    np.maximum.at(last, tproj, b_finish.astype("datetime64[D]"))
+    pm_cost = np.maximum((last - first).astype(np.int64), 0) / 7 * 5.0 * ROLE_RATE[0]
+    work_total = np.bincount(tproj, weights=work_cost, minlength=n)
+    overhead = 1 + np.where(work_total > 0, pm_cost / np.where(work_total > 0, work_total, 1), 0.0)
+    planned_cost = np.round(work_cost * overhead[tproj], -1)
 
     tdf = pd.DataFrame(
         {
