@@ -17,6 +17,17 @@ from .charts import RAG_COLOURS
 
 RAG_TEXT = {"R": "white", "A": "black", "G": "white"}
 MAX_ROWS = 200  # rows of a table shown in a report page
+ACRONYMS = {"id", "rag", "eac", "vac", "spi", "cpi", "emv", "bac", "fac", "p50", "p80", "p95", "ev", "pv", "ac"}
+
+
+def label(column) -> str:
+    """A column name for readers: ``"chance_by_baseline"`` -> ``"Chance by baseline"``, ``"project_id"`` -> ``"Project ID"``."""
+    text = str(column)
+    if "_" not in text and not text.islower():
+        return text  # already written for readers
+    words = [w.upper() if w in ACRONYMS else w for w in text.split("_")]
+    first = words[0] if words[0].isupper() else words[0].capitalize()
+    return " ".join([first, *words[1:]])
 
 
 def _rag_style(value) -> str:
@@ -69,10 +80,17 @@ def table(
     formats |= {c: (lambda v: "" if pd.isna(v) else f"{v:.0%}") for c in percent if c in shown}
     formats |= {c: (lambda v: "" if pd.isna(v) else pd.Timestamp(v).strftime("%d %b %Y")) for c in dates if c in shown}
     formats |= {c: (lambda v: "" if pd.isna(v) else f"{v:,.0f}") for c in whole if c in shown}
+    text = [c for c in shown.columns if shown[c].dtype == object or pd.api.types.is_string_dtype(shown[c])]
+    text = [c for c in text if c not in rag]
+    names = {c: label(c) for c in shown.columns}
+    shown = shown.rename(columns=names)
+    formats = {names[c]: f for c, f in formats.items()}
     styler = shown.style.set_uuid(key).hide(axis="index").format(formats, na_rep="", escape="html")
-    present = [c for c in rag if c in shown]
+    present = [names[c] for c in rag if c in names]
     if present:
         styler = styler.map(_rag_style, subset=present)
+    if text:
+        styler = styler.set_properties(subset=[names[c] for c in text], **{"text-align": "left"})
     styler = styler.set_table_styles(
         [
             {"selector": "th", "props": "text-align: left; background-color: #f0f0f0; padding: 3px 6px"},
