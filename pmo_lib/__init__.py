@@ -52,6 +52,7 @@ _MODULES = {
     "risk",
     "schedule",
     "schedule_risk",
+    "standards",
 }
 
 __all__ = ["REPO_ROOT", "SAMPLE_DATA", "__version__", *_LAZY]
