@@ -344,6 +344,103 @@ def report(month, portfolios, every, data: Path, out: Path, fmt: str, as_of, det
         sys.exit(EXIT_DATA)
 
 
+@main.command(short_help="Check projects against the PMO standard: findings by project, exit 1 on errors.")
+@click.argument("data", type=click.Path(path_type=Path))
+@click.option("--standard", "standard_file", type=click.Path(path_type=Path), default=None,
+              help="Standard file [default: standards/default.yaml].")  # fmt: skip
+@click.option("--as-of", default=None, help="Check as of this date YYYY-MM-DD [default: the data date].")
+@click.option(
+    "--format", "fmt", type=click.Choice(["table", "csv", "xlsx", "json"]), default="table", show_default=True
+)
+@click.option("--out", type=click.Path(path_type=Path), default=None, help="Write to this file (needed for xlsx).")
+def check(data: Path, standard_file, as_of, fmt: str, out: Path | None) -> None:
+    """Every breach of the standard, grouped by project and severity, with the evidence and how to fix it.
+
+    Exit 0 when there are no error-severity findings, 1 when there are (or the
+    data cannot be read), 2 for a usage problem such as an unusable standard file.
+    """
+    import json
+
+    from .evm import data_date
+    from .standards import StandardError, evaluate, load, portfolio_scores, scores
+
+    if fmt == "xlsx" and out is None:
+        _usage_error("check", "--format xlsx needs --out FILE.xlsx")
+    _check_date("check", "--as-of", as_of)
+    try:
+        standard = load(standard_file)
+    except StandardError as exc:
+        _usage_error("check", str(exc))
+    portfolio = _load_or_exit("check", data)
+    day = as_of or str(data_date(portfolio).date())
+    findings = evaluate(portfolio, standard, day)
+    per_project = scores(portfolio, findings, standard)
+    errors = int((findings["severity"] == "error").sum())
+    if fmt == "json":
+        payload = {
+            "standard": standard.name,
+            "as_of": day,
+            "findings": findings.to_dict(orient="records"),
+            "scores": per_project.to_dict(orient="records"),
+        }
+        text = json.dumps(payload, indent=2, default=str)
+        if out is None:
+            click.echo(text)
+        else:
+            from .files import atomic_open
+
+            with atomic_open(out, "w", encoding="utf-8") as fh:
+                fh.write(text + "\n")
+            click.echo(f"Wrote {len(findings)} findings to {out}")
+    elif fmt == "xlsx":
+        from .export import write_xlsx
+
+        write_xlsx({"Findings": findings, "Scores": per_project}, out, number_formats={"score": "0"})
+        click.echo(f"Wrote {len(findings)} findings to {out}")
+    elif fmt == "csv":
+        _emit(findings, "csv", out, sheet="findings", noun="findings")
+    else:
+        text = _format_check(standard, day, findings, per_project, portfolio_scores(per_project))
+        if out is None:
+            click.echo(text)
+        else:
+            from .files import atomic_open
+
+            with atomic_open(out, "w", encoding="utf-8") as fh:
+                fh.write(text + "\n")
+            click.echo(f"Wrote {len(findings)} findings to {out}")
+    sys.exit(EXIT_DATA if errors else EXIT_OK)
+
+
+def _format_check(standard, day, findings, per_project, per_portfolio) -> str:
+    """Findings as text: a summary, then each project's findings, errors first."""
+    errors = int((findings["severity"] == "error").sum())
+    warnings = int((findings["severity"] == "warning").sum())
+    hit = findings["project_id"].nunique()
+    lines = [f"Standard: {standard.name} ({standard.source}), as of {day}"]
+    lines.append(
+        f"Result: {errors} error(s), {warnings} warning(s) in {hit} project(s); "
+        f"{int((per_project['rules_broken'] == 0).sum())} of {len(per_project)} live project(s) meet every rule."
+    )
+    lines.append("Compliance: " + ", ".join(f"{r.portfolio} {r.score:.0f}%" for r in per_portfolio.itertuples()))
+    names = findings.drop_duplicates("project_id").set_index("project_id")
+    score = per_project.set_index("project_id")["score"]
+    for project, group in findings.groupby("project_id", sort=True):
+        head = names.loc[project]
+        mark = f" - score {score[project]:.0f}%" if project in score.index else " - not live"
+        lines.append("")
+        lines.append(f"{project} {head['project']} ({head['portfolio']}){mark}")
+        for (rule, _), rows in group.groupby(["rule_id", "found"], sort=False):
+            first = rows.iloc[0]
+            lines.append(f"  {first['severity'].upper():<8}{rule:<8}{first['found']}")
+            for evidence in rows["evidence"].head(5):
+                lines.append(f"  {'':<16}- {evidence}")
+            if len(rows) > 5:
+                lines.append(f"  {'':<16}... and {len(rows) - 5} more")
+            lines.append(f"  {'':<16}fix: {first['fix']}")
+    return "\n".join(lines)
+
+
 @main.command(short_help="Run the tour notebook on a dataset.")
 @click.option("--data", default="datasets/sample", show_default=True, type=click.Path(path_type=Path))
 @click.option("--out", default="reports/tour", show_default=True, type=click.Path(path_type=Path))

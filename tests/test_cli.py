@@ -21,6 +21,7 @@ def test_help_lists_every_command_with_a_line_each(pmo):
         ("evm", "Earned value"),
         ("risk", "Schedule risk"),
         ("schedule", "Critical path"),
+        ("check", "Check projects against the PMO standard"),
     ):
         line = next(x for x in result.stdout.splitlines() if x.strip().startswith(command))
         assert words in line
@@ -311,3 +312,72 @@ def test_risk_command_bad_input(pmo, args, code, words):
     assert result.returncode == code
     assert words in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_check_lists_findings_by_project_and_exits_1_on_errors(pmo):
+    result = pmo("check", "datasets/sample")
+    assert result.returncode == 1, result.stderr
+    out = result.stdout
+    assert out.startswith("Standard: PMO Lab default standard")
+    assert "3 of 17 live project(s) meet every rule" in out
+    assert "P001 Customer Portal (Digital Services) - score 75%" in out
+    assert "ERROR   CHG-01  cost growth without an approved change" in out
+    assert "fix: Name the person who will manage the risk." in out
+
+
+def test_check_exits_0_when_no_error_rule_is_broken(pmo, tmp_path):
+    lenient = tmp_path / "lenient.yaml"
+    ids = ["GOV-01", "GATE-01", "RPT-01", "RAID-01", "RAID-04", "CHG-01", "CHG-02", "TIME-02"]
+    rules = "".join(f"  - {{id: {i}, severity: warning}}\n" for i in ids)
+    lenient.write_text(f"extends: default\nstandard: Lenient\nrules:\n{rules}", encoding="utf-8")
+    result = pmo("check", "datasets/sample", "--standard", str(lenient))
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "Result: 0 error(s)" in result.stdout
+
+
+def test_check_writes_findings_for_tracking(pmo, tmp_path):
+    import pandas as pd
+
+    out = tmp_path / "findings.csv"
+    assert pmo("check", "datasets/sample", "--format", "csv", "--out", str(out)).returncode == 1
+    table = pd.read_csv(out)
+    assert list(table.columns) == [
+        "rule_id",
+        "severity",
+        "portfolio",
+        "project_id",
+        "project",
+        "found",
+        "evidence",
+        "fix",
+    ]
+    assert len(table) == 109
+    book = tmp_path / "findings.xlsx"
+    assert pmo("check", "datasets/sample", "--format", "xlsx", "--out", str(book)).returncode == 1
+    import openpyxl
+
+    assert openpyxl.load_workbook(book).sheetnames == ["Findings", "Scores"]
+    result = pmo("check", "datasets/sample", "--format", "json")
+    payload = json.loads(result.stdout)
+    assert payload["as_of"] == "2026-10-31" and len(payload["findings"]) == 109 and len(payload["scores"]) == 17
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "words"),
+    [
+        (["--standard", "no/such.yaml"], 2, "no/such.yaml: no such standard file"),
+        (["--as-of", "31.10.2026"], 2, "not a date in the form YYYY-MM-DD"),
+        (["--format", "xlsx"], 2, "--format xlsx needs --out"),
+    ],
+)
+def test_check_bad_input(pmo, args, code, words):
+    result = pmo("check", "datasets/sample", *args)
+    assert result.returncode == code and words in result.stderr and "Traceback" not in result.stderr
+
+
+def test_check_with_a_broken_standard_names_file_and_key(pmo, tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("extends: default\ntolerances: {cpi: {red: very}}\n", encoding="utf-8")
+    result = pmo("check", "datasets/sample", "--standard", str(bad))
+    assert result.returncode == 2
+    assert f"{bad}: tolerances.cpi.red: must be a number (found 'very')" in result.stderr
