@@ -299,8 +299,10 @@ def _is_month(text: str) -> bool:
 )
 @click.option("--as-of", default=None, help="Status date YYYY-MM-DD within the month [default: its last day].")
 @click.option("--detail", type=click.Choice(["full", "executive"]), default="full", show_default=True)
+@click.option("--standard", "standard_file", type=click.Path(path_type=Path), default=None,
+              help="Standard file for tolerances and compliance [default: standards/default.yaml].")  # fmt: skip
 @click.option("--jobs", type=click.IntRange(1, 64), default=None, help="Reports run side by side [default: cores].")
-def report(month, portfolios, every, data: Path, out: Path, fmt: str, as_of, detail, jobs) -> None:
+def report(month, portfolios, every, data: Path, out: Path, fmt: str, as_of, detail, standard_file, jobs) -> None:
     """Run the monthly report for a portfolio (default: all portfolios together as one report).
 
     Writes reports/<month>/<portfolio>.html (opens offline), .xlsx (the
@@ -321,6 +323,13 @@ def report(month, portfolios, every, data: Path, out: Path, fmt: str, as_of, det
     _check_date("report", "--as-of", as_of)
     if not data.exists():
         _usage_error("report", f"no dataset at {data} (expected a folder of CSV files or an .xlsx workbook)")
+    from .standards import StandardError
+    from .standards import load as load_standard
+
+    try:
+        load_standard(standard_file)
+    except StandardError as exc:
+        _usage_error("report", str(exc))
     portfolio = _load_or_exit("report", data)
     names = [ALL, *names_in(portfolio)] if every else (list(portfolios) or [ALL])
     try:
@@ -330,6 +339,8 @@ def report(month, portfolios, every, data: Path, out: Path, fmt: str, as_of, det
     except PMOError as exc:
         _usage_error("report", str(exc))
     extra = {"detail": detail, **({"as_of": as_of} if as_of else {})}
+    if standard_file:
+        extra["standard"] = str(standard_file.resolve())
     with click.progressbar(length=len(names), label=f"Running {len(names)} report(s)", file=sys.stderr) as bar:
         outcomes, index = run_reports(names, month, data, out, formats, extra, jobs, progress=lambda _: bar.update(1))
     failed = [o for o in outcomes if o.error]

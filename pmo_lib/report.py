@@ -550,16 +550,24 @@ def build(
     seed: int = 0,
     horizon_days: int = 45,
     as_of=None,
+    standard=None,
 ) -> dict:
     """Every table of the monthly report for one portfolio (or ``"all"``), computed once.
 
-    Returns a dict of DataFrames (and a few numbers) keyed by section; the
-    notebook lays them out and ``pmo report`` writes the tables to Excel.
+    ``standard`` is a loaded :class:`~pmo_lib.standards.Standard` or a path to
+    a standard file (default: ``standards/default.yaml``); its tolerances rate
+    the projects unless ``tolerances`` is given, and its rules give the
+    compliance section. Returns a dict of DataFrames (and a few numbers) keyed
+    by section; the notebook lays them out and ``pmo report`` writes the
+    tables to Excel.
     """
-    from . import evm, finance, risk
+    from . import evm, finance, risk, standards
     from . import resources as res
     from .schedule_risk import forecast
 
+    if not isinstance(standard, standards.Standard):
+        standard = standards.load(standard or None)
+    tolerances = tolerances or standard.report_tolerances()
     data = select(portfolio, name)
     as_of = status_date(data, month, as_of)
     start = pd.Period(month, freq="M").to_timestamp()
@@ -626,6 +634,13 @@ def build(
     out["utilisation"] = res.utilisation(portfolio, start, quarter_end, by="team", freq="M")
     out["over_allocated"] = res.over_allocated(portfolio, start, month_end(month), freq="M")
     out["month_over_month"] = month_over_month(data, month)
+    findings = standards.evaluate(data, standard, as_of)
+    previous = min(as_of, (pd.Period(month, freq="M") - 1).to_timestamp(how="end").normalize())
+    out["standard"] = standard.name
+    out["compliance"] = standards.scores(data, findings, standard)
+    out["compliance_portfolios"] = standards.portfolio_scores(out["compliance"])
+    out["findings"] = findings
+    out["findings_changes"] = standards.changes_since(data, standard, as_of, previous)
     return out
 
 
@@ -646,6 +661,9 @@ SHEETS = {
     "Utilisation": "utilisation",
     "Over-allocated": "over_allocated",
     "Month over month": "month_over_month",
+    "Compliance": "compliance",
+    "Findings": "findings",
+    "Findings new, resolved": "findings_changes",
 }
 NUMBER_FORMATS = {
     **dict.fromkeys(
@@ -655,6 +673,7 @@ NUMBER_FORMATS = {
     **dict.fromkeys(["capacity_hours", "demand_hours", "over_hours"], "#,##0.0"),
     **dict.fromkeys(["SPI", "CPI", "cpi_before", "cpi_now", "spi_before", "spi_now"], "0.00"),
     **dict.fromkeys(["utilisation", "spent_share", "chance_by_baseline"], "0%"),
+    "score": "0",
 }
 
 

@@ -603,12 +603,20 @@ def changes_since(portfolio, standard: Standard | None, as_of, before) -> pd.Dat
     """Findings new since ``before`` and resolved since then: ``change`` is ``"new"`` or ``"resolved"``."""
     now = evaluate(portfolio, standard, as_of)
     then = evaluate(portfolio, standard, before)
-    key = ["rule_id", "project_id", "found", "evidence"]
-    merged = now.merge(then[key], on=key, how="outer", indicator=True)
-    new = merged[merged["_merge"] == "left_only"].assign(change="new")
-    gone = then.merge(now[key], on=key, how="left", indicator=True)
-    resolved = gone[gone["_merge"] == "left_only"].assign(change="resolved")
-    out = pd.concat([new, resolved], ignore_index=True).drop(columns="_merge")
+
+    def keyed(frame):
+        # the same breach keeps its key from month to month: the item it names (a risk, an issue, a month,
+        # a person and week) before the first colon of the evidence, not the counts that change daily
+        item = frame["evidence"].astype(str).str.extract(r"^([^:]+):", expand=False).fillna("")
+        return frame.assign(item=item.to_numpy())
+
+    now, then = keyed(now), keyed(then)
+    key = ["rule_id", "project_id", "found", "item"]
+    new = now.merge(then[key].drop_duplicates(), on=key, how="left", indicator=True)
+    new = new[new["_merge"] == "left_only"].assign(change="new")
+    resolved = then.merge(now[key].drop_duplicates(), on=key, how="left", indicator=True)
+    resolved = resolved[resolved["_merge"] == "left_only"].assign(change="resolved")
+    out = pd.concat([new, resolved], ignore_index=True)
     return out[["change", *FINDING_COLUMNS]].reset_index(drop=True)
 
 

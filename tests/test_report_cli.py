@@ -24,6 +24,7 @@ SECTIONS = (
     "Risks, issues and changes",
     "Resources",
     "Data quality",
+    "Compliance with the standard",
     "About this report",
 )
 pytestmark = pytest.mark.notebook
@@ -110,6 +111,7 @@ def test_text_from_the_data_is_escaped_and_neutralised(tmp_path):
         (["--format", "pdf"], 2, "choose from html, xlsx, ipynb"),
         (["--all", "--portfolio", "Operations Excellence"], 2, "not both"),
         (["--as-of", "2026-09-30"], 2, "is not in the report month 2026-10"),
+        (["--standard", "no/such.yaml"], 2, "no/such.yaml: no such standard file"),
         (["--data", str(FIXTURES / "broken" / "values")], 1, "ERROR"),
     ],
 )
@@ -151,3 +153,22 @@ def test_all_portfolios_with_an_index(pmo, tmp_path):
     index = (folder / "index.html").read_text(encoding="utf-8")
     assert 'href="infrastructure-security.html"' in index and "Infrastructure &amp; Security" in index
     assert "Running 4 report(s)" in result.stderr
+
+
+def test_a_custom_standard_moves_the_computed_rag(tmp_path):
+    from pmo_lib import load_sample, report
+
+    strict = tmp_path / "strict.yaml"
+    strict.write_text(
+        "extends: default\nstandard: Strict\ntolerances: {cpi: {amber: 1.2, red: 1.1}}\n", encoding="utf-8"
+    )
+    sample = load_sample()
+    plain = report.build(sample, "2026-10")["summary"].set_index("project_id")
+    tight = report.build(sample, "2026-10", standard=strict)
+    assert tight["standard"] == "Strict"
+    rated = plain["cost_rag"].notna() & plain["cpi"].notna()
+    assert (tight["summary"].set_index("project_id").loc[rated, "cost_rag"] == "R").all()  # every CPI is below 1.1
+    assert (plain.loc[rated, "cost_rag"] != "R").any()
+    outcomes, _ = run_reports(["all"], "2026-10", SAMPLE, tmp_path / "out", ("html",), {"standard": str(strict)})
+    page = (tmp_path / "out" / "2026-10" / "all.html").read_text(encoding="utf-8")
+    assert not outcomes[0].error and "Standard: <strong>Strict</strong>" in page
