@@ -244,3 +244,30 @@ def test_changes_since_last_month_and_trend(default):
     history = st.trend(sample, default, months=3)
     assert history["month"].unique().tolist() == ["2026-08", "2026-09", "2026-10"]
     assert history["score"].between(0, 100).all()
+
+
+def test_describe_is_written_from_the_file(default):
+    text = st.describe(default)
+    for rule in default.rules:
+        assert f"| {rule['id']} | {rule['severity']} |" in text
+    assert "| cpi | 0.95 | 0.85 |" in text and "| execute |" in text
+
+
+@pytest.mark.parametrize(("kind", "severity"), [("supportive", "warning"), ("directive", "error")])
+def test_tailor_writes_a_standard_pmo_check_accepts(tmp_path, kind, severity):
+    made = st.tailor("Acme PMO", pmo_type=kind, tolerances={"cpi": {"amber": 0.97, "red": 0.9}},
+                     params={"RPT-01": {"submit_within_days": 3}}, disabled=["TIME-01"])  # fmt: skip
+    path = st.write(made, tmp_path / "acme.yaml")
+    loaded = st.load(path)
+    assert loaded.name == "Acme PMO" and {r["severity"] for r in loaded.rules} == {severity}
+    assert "TIME-01" not in {r["id"] for r in loaded.rules}
+    assert loaded.report_tolerances().cpi == (0.97, 0.9)
+
+
+def test_tailor_refuses_what_would_not_load(tmp_path):
+    with pytest.raises(st.StandardError, match="unknown PMO type 'bossy'"):
+        st.tailor("X", pmo_type="bossy")
+    bad = st.tailor("X", params={"RPT-01": {"submit_within_days": "soon"}})
+    with pytest.raises(st.StandardError, match="must be a number"):
+        st.write(bad, tmp_path / "bad.yaml")
+    assert not (tmp_path / "bad.yaml").exists()
