@@ -41,6 +41,7 @@ def topological_levels(pred: np.ndarray, succ: np.ndarray, n: int) -> np.ndarray
         np.subtract.at(indeg, targets, 1)  # touches only the links of this level
         ready = targets[indeg[targets] == 0]
         indeg[ready] = -1  # taken; a node listed twice is kept once by a hash, not a sort
-        frontier = pd.unique(ready)
+        # small frontiers (deep, narrow networks) are cheapest as they are or sorted; large ones by hash
+        frontier = ready if ready.size < 2 else (np.unique(ready) if ready.size < 512 else pd.unique(ready))
         depth += 1
     return level
