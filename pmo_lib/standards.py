@@ -311,12 +311,10 @@ def _risk_register(portfolio, as_of):
 def _monthly_status(portfolio, as_of, submit_within_days, months):
     live = _live(portfolio)
     as_of = pd.Timestamp(as_of)
-    # the last `months` complete reporting months before the as-of date, that each project had started by
-    last_due = (as_of - pd.Timedelta(days=int(submit_within_days))).to_period("M") - 0
-    due_months = [last_due - k for k in range(int(months))]
-    due_months = [
-        m for m in due_months if m.to_timestamp(how="end") + pd.Timedelta(days=int(submit_within_days)) <= as_of
-    ]
+    # the last `months` months whose submission deadline has passed by the as-of date
+    deadline_of = lambda m: m.to_timestamp(how="end").normalize() + pd.Timedelta(days=int(submit_within_days))  # noqa: E731
+    candidates = [as_of.to_period("M") - k for k in range(int(months) + 2)]
+    due_months = [m for m in candidates if deadline_of(m) <= as_of][: int(months)]
     if not due_months:
         return _frame([], [], [])
     grid = pd.MultiIndex.from_product(

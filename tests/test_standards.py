@@ -47,6 +47,7 @@ R2,P,Key person leaves,people,4,4,20000,Sam Sponsor,Handover notes and a deputy,
 """,
     "issues": "issue_id,project_id,title,severity,owner,status,raised_on,due_on,closed_on\nI1,P,Test data late,medium,Pat Manager,open,2026-10-01,2026-12-15,\n",
     "status_updates": """project_id,month,overall_rag,schedule_rag,cost_rag,scope_rag,commentary,submitted_on
+P,2026-07,G,G,G,G,Started well.,2026-08-03
 P,2026-08,G,G,G,G,On track.,2026-09-02
 P,2026-09,A,A,G,G,Supplier delay on build; recovery plan agreed with the sponsor.,2026-10-02
 P,2026-10,G,G,G,G,Back on track.,2026-11-02
@@ -164,7 +165,7 @@ def test_the_sample_gives_a_realistic_mix(default):
     assert set(found["severity"]) == {"error", "warning"}
     assert found.groupby("rule_id").size().to_dict() == {
         "CHG-01": 4, "CHG-02": 3, "RAID-01": 6, "RAID-02": 5, "RAID-03": 21, "RAID-04": 11, "RAID-05": 14,
-        "RPT-01": 6, "TIME-01": 37, "TIME-02": 2,
+        "RPT-01": 7, "TIME-01": 37, "TIME-02": 2,
     }  # fmt: skip
 
 
