@@ -452,6 +452,45 @@ def _format_check(standard, day, findings, per_project, per_portfolio) -> str:
     return "\n".join(lines)
 
 
+@main.group(short_help="The onboarding exercises: the path, and who has passed what.")
+def exercises() -> None:
+    """The onboarding exercises in exercises/: list them, see a learner's progress, export everyone's."""
+
+
+@exercises.command("list")
+def exercises_list() -> None:
+    """The numbered path, with the time each exercise takes."""
+    from .exercises import PATH, tasks_of
+
+    for number, title, minutes in PATH:
+        click.echo(f"{number:>2}. {title:<42} {minutes:>3} min  {len(tasks_of(number))} task(s)")
+
+
+@exercises.command("status")
+@click.option("--learner", default=None, help="Whose progress [default: you].")
+def exercises_status(learner) -> None:
+    """Tasks passed per exercise, for one learner (recorded by the checks on this machine)."""
+    from .exercises import status
+
+    table = status(learner)
+    for row in table.itertuples():
+        mark = "done" if row.passed == row.tasks and row.tasks else f"{row.passed}/{row.tasks}"
+        click.echo(f"{row.exercise:>2}. {row.title:<42} {mark}")
+    click.echo(f"{int(table['passed'].sum())} of {int(table['tasks'].sum())} tasks passed.")
+
+
+@exercises.command("export")
+@click.option("--out", type=click.Path(path_type=Path), required=True, help="CSV file to write.")
+def exercises_export(out: Path) -> None:
+    """Everyone's progress on this machine as CSV (learner, task, passed, attempts, last attempt)."""
+    from .exercises import export_progress
+    from .export import write_csv
+
+    table = export_progress()
+    write_csv(table, out)
+    click.echo(f"Wrote {len(table)} rows for {table['learner'].nunique()} learner(s) to {out}")
+
+
 @main.command(short_help="Run the tour notebook on a dataset.")
 @click.option("--data", default="datasets/sample", show_default=True, type=click.Path(path_type=Path))
 @click.option("--out", default="reports/tour", show_default=True, type=click.Path(path_type=Path))

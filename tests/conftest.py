@@ -10,6 +10,11 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parents[1]
+# exercise checks record progress; in tests they write to a throw-away file, never the user's own
+os.environ["PMO_LAB_PROGRESS"] = str(
+    Path(os.environ.get("TMPDIR", "/tmp")) / f"pmo-lab-test-progress-{os.getpid()}.json"
+)
+os.environ["PMO_LAB_LEARNER"] = "test"
 FIXTURES = Path(__file__).parent / "fixtures"
 
 

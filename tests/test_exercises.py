@@ -1,0 +1,140 @@
+"""Exercises: every solution passes every check (for two seeds), every untouched learner notebook fails
+its checks with guidance and no traceback, wrong answers get the hint for their misconception, quizzes work."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from pmo_lib import REPO_ROOT
+from pmo_lib.exercises import PATH, check, export_progress, hint, quiz, status, tasks_of
+from pmo_lib.exercises import content as c
+
+EXERCISES = REPO_ROOT / "exercises"
+LEARNER = sorted(EXERCISES.glob("[0-9][0-9]_*.ipynb"))
+SOLUTIONS = sorted((EXERCISES / "solutions").glob("[0-9][0-9]_*.ipynb"))
+
+
+@pytest.fixture
+def progress(tmp_path, monkeypatch):
+    path = tmp_path / "progress.json"
+    monkeypatch.setenv("PMO_LAB_PROGRESS", str(path))
+    return path
+
+
+def _run(notebook: Path, out: Path, seed: int) -> nbformat.NotebookNode:
+    import papermill
+
+    papermill.execute_notebook(str(notebook), str(out), parameters={"seed": seed, "learner": "tester"},
+                               kernel_name="python3", progress_bar=False, cwd=str(notebook.parent))  # fmt: skip
+    return nbformat.read(out, as_version=4)
+
+
+def test_every_learner_notebook_has_its_solution():
+    assert [p.name for p in LEARNER] == [p.name for p in SOLUTIONS]
+    assert len(LEARNER) >= 5
+
+
+@pytest.mark.notebook
+@pytest.mark.parametrize("seed", [0, 7])
+@pytest.mark.parametrize("notebook", SOLUTIONS, ids=lambda p: p.name)
+def test_solutions_pass_every_check(notebook, seed, progress, tmp_path):
+    _run(notebook, tmp_path / notebook.name, seed)
+    number = int(notebook.name[:2])
+    tasks = [t for t in tasks_of(number) if ".q" not in t]
+    passed = json.loads(progress.read_text())["tester"]
+    assert {t: passed.get(t, {}).get("passed") for t in tasks} == dict.fromkeys(tasks, True)
+
+
+@pytest.mark.notebook
+@pytest.mark.parametrize("notebook", LEARNER, ids=lambda p: p.name)
+def test_untouched_learner_notebooks_fail_gracefully(notebook, progress, tmp_path):
+    done = _run(notebook, tmp_path / notebook.name, 3)
+    outputs = [o for cell in done.cells if cell.cell_type == "code" for o in cell.outputs]
+    assert not [o for o in outputs if o.output_type == "error"]
+    said = "\n".join(o.get("data", {}).get("text/markdown", "") for o in outputs)
+    number = int(notebook.name[:2])
+    for task in (t for t in tasks_of(number) if ".q" not in t):
+        assert f"task {task}" in said
+    assert "Right." not in said and said.count("No answer yet") >= 1
+    assert not any(v["passed"] for v in json.loads(progress.read_text())["tester"].values())
+
+
+@pytest.mark.parametrize(
+    ("task", "wrong", "words"),
+    [
+        ("4.1", lambda s: c._evm(s)["cpi"] ** -1, "CPI is EV ÷ AC; your value is AC ÷ EV"),
+        ("4.2", lambda s: c._evm(s)["spi"] ** -1, "SPI is EV ÷ PV"),
+        ("4.4", lambda s: c._evm(s)["tcpi"] ** -1, "TCPI is work left ÷ money left"),
+        ("4.5", lambda s: int(c._evm(s)["es"]), "add the fraction"),
+        ("5.1", lambda s: c.network_case(s)[0]["duration_days"].sum(), "sum of every task's duration"),
+        ("5.4", lambda s: 0, "the excess does move the finish"),
+        ("2.3", lambda s: c.broken_row(s) - 2, "that is the pandas index"),
+        ("2.2", lambda s: "assignments", "Assignments are planned bookings"),
+        ("1.2", lambda s: 0.95, "That is the amber limit"),
+    ],
+)
+def test_a_wrong_answer_gets_the_hint_for_its_misconception(task, wrong, words, progress):
+    for seed in (0, 5):
+        feedback = check(task, wrong(seed), seed=seed)
+        assert not feedback.passed and words in feedback.message
+        answer = feedback.message.lower()
+        expected = c._evm(seed) if task.startswith("4") else {}
+        for value in expected.values():  # a hint never gives the number away
+            assert f"{value:.3f}" not in answer
+
+
+def test_seeds_change_the_data_and_the_answers(progress):
+    assert c.evm_case(1) != c.evm_case(2)
+    right = c._evm(1)["cpi"]
+    assert check("4.1", right, seed=1).passed and not check("4.1", right, seed=2).passed
+
+
+def test_hints_step_by_step_and_odd_input(progress):
+    assert "hint 1 of 2" in hint("4.5").message and "hint 2 of 2" in hint("4.5", 2).message
+    assert hint("4.5", 9).message == hint("4.5", 2).message
+    assert not check("4.1", "about one").passed and "is a number" in check("4.1", "about one").message
+    assert not check("9.99", 1).passed and "no task 9.99" in check("9.99", 1).message
+
+
+def test_quiz_widget_judges_each_choice(progress):
+    box = quiz("1.q1", learner="ann")
+    choice, button, answer = box.children[1], box.children[2], box.children[3]
+    button.click()
+    assert "Pick an answer first" in answer.value
+    choice.value = "Directive"
+    button.click()
+    assert "Not quite" in answer.value and "manages the projects itself" in answer.value
+    choice.value = "Supportive"
+    button.click()
+    assert "Right" in answer.value
+    assert json.loads(progress.read_text())["ann"]["1.q1"] == {
+        **json.loads(progress.read_text())["ann"]["1.q1"],
+        "passed": True,
+        "attempts": 2,
+    }
+
+
+def test_status_and_export(progress, pmo):
+    check("4.1", c._evm(0)["cpi"], learner="bo")
+    check("4.2", 0.1, learner="bo")
+    table = status("bo").set_index("exercise")
+    assert table.loc[4, "passed"] == 1 and table.loc[4, "tasks"] == 5 and len(table) == len(PATH)
+    rows = export_progress()
+    assert rows[["learner", "task", "passed"]].values.tolist() == [["bo", "4.1", True], ["bo", "4.2", False]]
+
+
+def test_exercises_commands(pmo, tmp_path, monkeypatch):
+    store = tmp_path / "p.json"
+    monkeypatch.setenv("PMO_LAB_PROGRESS", str(store))
+    listing = pmo("exercises", "list")
+    assert listing.returncode == 0 and " 4. Earned value and earned schedule" in listing.stdout
+    check("1.1", sum(r["severity"] == "error" for r in c._standard().rules), learner="cy")
+    mine = pmo("exercises", "status", "--learner", "cy")
+    assert " 1. What a PMO does, and our standard" in mine.stdout and "1/5" in mine.stdout
+    out = tmp_path / "all.csv"
+    exported = pmo("exercises", "export", "--out", str(out))
+    assert exported.returncode == 0 and out.read_text().splitlines()[1].startswith("cy,1.1,True,1,")
