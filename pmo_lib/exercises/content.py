@@ -449,3 +449,244 @@ register(
         unit="working days",
     ),
 )
+
+
+# --- 6. Schedule risk ------------------------------------------------------------------------------------
+
+
+def risk_case(seed: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """A chain of three tasks with three-point estimates in working days (seeded)."""
+    rng = np.random.default_rng(4000 + seed)
+    low = rng.integers(3, 7, 3).astype(float)
+    likely = low + rng.integers(1, 4, 3)
+    high = likely + rng.integers(3, 10, 3)
+    tasks = pd.DataFrame({"project_id": "X", "task_id": ["A", "B", "C"], "duration_days": likely,
+                          "optimistic_days": low, "most_likely_days": likely, "pessimistic_days": high})  # fmt: skip
+    deps = pd.DataFrame([("A", "B"), ("B", "C")], columns=["predecessor_id", "successor_id"])
+    return tasks, deps.assign(project_id="X", type="FS", lag_days=0)
+
+
+@cache
+def _simulated(seed: int):
+    from ..schedule_risk import simulate
+
+    tasks, deps = risk_case(seed)
+    return simulate(tasks, deps, iterations=10_000, distribution="pert", seed=seed)["finish"]["X"]
+
+
+register(
+    Task(
+        "6.1",
+        "The PERT mean duration of task A ((optimistic + 4 x most likely + pessimistic) / 6)?",
+        lambda seed: float(
+            (risk_case(seed)[0].loc[0, ["optimistic_days", "most_likely_days", "pessimistic_days"]] * [1, 4, 1]).sum()
+            / 6
+        ),
+        "The PERT mean weighs the most likely value four times: long tails pull it above the most likely duration.",
+        ["Weigh the most likely value four times, add the two extremes, divide by six."],
+        [
+            (
+                lambda v, e, s: (
+                    float(v)
+                    == float(risk_case(s)[0].loc[0, ["optimistic_days", "most_likely_days", "pessimistic_days"]].mean())
+                ),
+                "That is the plain average of the three; PERT weighs the most likely value four times.",
+            )
+        ],
+        tolerance=0.002,
+        unit="working days",
+    ),
+    Task(
+        "6.2",
+        "The deterministic finish: the chain's duration with every task at its most likely duration?",
+        lambda seed: float(risk_case(seed)[0]["most_likely_days"].sum()),
+        "The single-point plan assumes every task goes as most likely: rarely true all at once.",
+        ["A chain: add up the most likely durations."],
+        tolerance=0.0,
+        unit="working days",
+    ),
+    Task(
+        "6.3",
+        "The P80 finish from 10,000 PERT simulations with your seed (working days)?",
+        lambda seed: float(np.percentile(_simulated(seed), 80)),
+        "P80 is met in 80 % of outcomes: the usual commitment date for a sponsor, with the risk priced in.",
+        [
+            'Run `schedule_risk.simulate(tasks, deps, iterations=10_000, distribution="pert", seed=seed)` and take the 80th percentile of its finish.'
+        ],
+        [
+            (
+                lambda v, e, s: float(v) == float(np.percentile(_simulated(s), 50)),
+                "That is the P50, the median; P80 is met in 80 % of outcomes.",
+            )
+        ],
+        tolerance=0.0,
+        unit="working days",
+    ),
+    Task(
+        "6.4",
+        "The chance of finishing by the deterministic finish (a share between 0 and 1)?",
+        lambda seed: float((_simulated(seed) <= risk_case(seed)[0]["most_likely_days"].sum()).mean()),
+        "The most-likely plan is usually met in well under half of the outcomes: that is why a P80 date is safer.",
+        ["Count the simulated finishes at or before the deterministic finish, divided by the number of simulations."],
+        [(lambda v, e, s: 1 < float(v) <= 100, "Give a share between 0 and 1, not a percentage.")],
+        tolerance=0.01,
+    ),
+    Question(
+        "6.q1",
+        "The sponsor asks for one date to commit to the board. Which do you give?",
+        ["The deterministic (most likely) finish", "The P50 finish", "The P80 finish"],
+        2,
+        [
+            "The most likely finish is met in a minority of outcomes when tasks are uncertain: a promise you will probably break.",
+            "P50 is a coin toss: half of the outcomes are later.",
+            "Yes: P80 is met in 80 % of outcomes; say so, and say what P95 would be for a contractual date.",
+        ],
+    ),
+)
+
+
+# --- 7. Risks, issues and changes -----------------------------------------------------------------------
+
+
+def raid_case(seed: int) -> dict:
+    rng = np.random.default_rng(5000 + seed)
+    return {
+        "probability": int(rng.integers(2, 6)),
+        "impact": int(rng.integers(2, 6)),
+        "cost_impact": float(rng.integers(5, 40)) * 1000,
+    }
+
+
+register(
+    Task(
+        "7.1",
+        "Your risk's score on our 5 x 5 matrix (probability x impact)?",
+        lambda seed: float(raid_case(seed)["probability"] * raid_case(seed)["impact"]),
+        "The score places the risk on the heat map; 15 and above is high and is escalated (rule RAID-04).",
+        ["Multiply the probability score by the impact score."],
+        [
+            (
+                lambda v, e, s: float(v) == raid_case(s)["probability"] + raid_case(s)["impact"],
+                "Add-up is not our matrix: the score is probability x impact.",
+            )
+        ],
+        tolerance=0.0,
+    ),
+    Task(
+        "7.2",
+        "Your risk's expected monetary value (EMV) in GBP, using our probability bands?",
+        lambda seed: float(
+            __import__("pmo_lib.risk", fromlist=["x"]).PROBABILITY_OF_SCORE[raid_case(seed)["probability"]]
+            * raid_case(seed)["cost_impact"]
+        ),
+        "EMV = probability x cost impact: the contingency this risk claims, and how risks are ranked by exposure.",
+        [
+            "A probability score is a band; `risk.PROBABILITY_OF_SCORE` gives the probability at the middle of each band.",
+            "Multiply that probability by the cost impact.",
+        ],
+        [
+            (
+                lambda v, e, s: float(v) == raid_case(s)["probability"] / 5 * raid_case(s)["cost_impact"],
+                "A score of 4 is not 80 %: use the probability at the middle of the band (risk.PROBABILITY_OF_SCORE).",
+            )
+        ],
+        tolerance=0.001,
+        unit="GBP",
+    ),
+    Task(
+        "7.3",
+        "How many open risks in the sample score 15 or more?",
+        lambda seed: int((_open_scores() >= 15).sum()),
+        "High risks are few and must stay visible: they are the ones the sponsor hears about every month.",
+        ["Filter `portfolio.risks` to status open, compute probability x impact, count those at 15 or more."],
+        [
+            (
+                lambda v, e, s: float(v) == int((_all_scores() >= 15).sum()),
+                "That includes closed risks; count the open ones only.",
+            )
+        ],
+        tolerance=0.0,
+    ),
+    Task(
+        "7.4",
+        "A forecast 15 % over budget with no approved change request breaks which rule (its id)?",
+        lambda seed: "CHG-01",
+        "Change control keeps the budget honest: growth beyond the threshold needs a decision, not a drift.",
+        ["Change-control rules have ids starting with CHG."],
+        [(lambda v, e, s: str(v).upper() == "CHG-02", "CHG-02 is about delay; this one is about cost.")],
+        kind="text",
+    ),
+    Question(
+        "7.q1",
+        "An open issue is past its due date. What does our standard expect?",
+        ["Close it", "Resolve it or agree a new due date with its owner", "Turn it into a risk"],
+        1,
+        [
+            "Closing an unresolved issue hides it; the problem is still there.",
+            "Yes: rule RAID-05. Either the issue is fixed, or its owner commits to a new date.",
+            "An issue has already happened; a risk is something that may happen.",
+        ],
+    ),
+)
+
+
+def _all_scores():
+    risks = _sample().risks
+    return risks["probability"].astype(float) * risks["impact"].astype(float)
+
+
+def _open_scores():
+    risks = _sample().risks
+    return _all_scores()[risks["status"].astype(str) == "open"]
+
+
+# --- 9. Capstone: the monthly report ---------------------------------------------------------------------
+
+
+def capstone_portfolio(seed: int) -> str:
+    from ..report import portfolios
+
+    names = portfolios(_sample())
+    return names[seed % len(names)]
+
+
+@cache
+def _built(seed: int) -> dict:
+    from ..report import build
+
+    return build(_sample(), "2026-10", name=capstone_portfolio(seed))
+
+
+register(
+    Task(
+        "9.1",
+        "In your portfolio's October report, how many projects are computed red?",
+        lambda seed: int((_built(seed)["summary"]["overall_rag"] == "R").sum()),
+        "Red projects are the report's first page: each needs a recovery plan and a decision from its sponsor.",
+        ["Open the Portfolio sheet of the workbook (or the portfolio table of the page) and count Computed RAG = R."],
+        [
+            (
+                lambda v, e, s: float(v) == int((_built(s)["summary"]["reported_rag"] == "R").sum()),
+                "That counts the reported RAG; the question is about the computed one.",
+            )
+        ],
+        tolerance=0.0,
+    ),
+    Task(
+        "9.2",
+        "The portfolio's forecast at completion minus its budget (GBP; negative is under budget)?",
+        lambda seed: float(_built(seed)["totals"].set_index("measure").loc["Variance (forecast - budget)", "amount"]),
+        "The variance is the sponsor's first money question: will the portfolio need more, or release some?",
+        ["The Totals sheet of the workbook has it."],
+        tolerance=0.001,
+        unit="GBP",
+    ),
+    Task(
+        "9.3",
+        "Which project's estimate at completion moved most this month (its id)?",
+        lambda seed: str(_built(seed)["biggest_changes"]["project_id"].iloc[0]),
+        "The biggest mover explains most of the month's change: start the sponsor conversation there.",
+        ["The Biggest changes sheet is sorted by the size of the move."],
+        kind="text",
+    ),
+)
