@@ -53,6 +53,7 @@ _MODULES = {
     "schedule",
     "schedule_risk",
     "standards",
+    "scenarios",
 }
 
 __all__ = ["REPO_ROOT", "SAMPLE_DATA", "__version__", *_LAZY]
