@@ -35,7 +35,7 @@ def _run(notebook: Path, out: Path, seed: int) -> nbformat.NotebookNode:
 
 def test_every_learner_notebook_has_its_solution():
     assert [p.name for p in LEARNER] == [p.name for p in SOLUTIONS]
-    assert len(LEARNER) >= 5
+    assert len(LEARNER) >= 9
 
 
 @pytest.mark.notebook
@@ -75,6 +75,10 @@ def test_untouched_learner_notebooks_fail_gracefully(notebook, progress, tmp_pat
         ("2.3", lambda s: c.broken_row(s) - 2, "that is the pandas index"),
         ("2.2", lambda s: "assignments", "Assignments are planned bookings"),
         ("1.2", lambda s: 0.95, "That is the amber limit"),
+        ("8.2", lambda s: float(c._worst(s)["demand_hours"]), "That is all their booked hours"),
+        ("6.3", lambda s: float(c._simulated(s).quantile(0.5)), "That is the P50"),
+        ("7.2", lambda s: c.raid_case(s)["probability"] / 5 * c.raid_case(s)["cost_impact"], "is not 80 %"),
+        ("3.3", lambda s: c._best(s), "overall takes the worst"),
     ],
 )
 def test_a_wrong_answer_gets_the_hint_for_its_misconception(task, wrong, words, progress):

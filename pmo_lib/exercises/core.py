@@ -38,7 +38,7 @@ class Task:
     hints: list[str]
     misconceptions: list[Misconception] = field(default_factory=list)
     tolerance: float = 0.005  # relative, for numbers
-    kind: str = "number"  # number, text, set or date
+    kind: str = "number"  # number, text, set, date, or judge (answer(seed) is a test of the value)
     unit: str = ""
 
 
@@ -105,6 +105,8 @@ def _number(value):
 
 
 def _same(task: Task, value, expected) -> bool:
+    if task.kind == "judge":
+        return _safe(lambda v, e, s: expected(v), value, expected, 0)
     if task.kind == "number":
         got, want = _number(value), float(expected)
         if got is None:
