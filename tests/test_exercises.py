@@ -91,6 +91,15 @@ def test_a_wrong_answer_gets_the_hint_for_its_misconception(task, wrong, words, 
             assert f"{value:.3f}" not in answer
 
 
+def test_commentary_is_judged_on_what_it_says(progress):
+    thin = check("3.5", "Some issues.", seed=0)
+    assert not thin.passed and "on schedule; say why" in thin.message and "two or three sentences" in thin.message
+    good = ("Schedule is behind because the supplier delivered late, and cost is over plan on overtime. "
+            "We will present a recovery plan to the sponsor on Friday and ask for a decision on extra testers.")  # fmt: skip
+    assert check("3.5", good, seed=0).passed
+    assert not check("3.5", 42, seed=0).passed
+
+
 def test_seeds_change_the_data_and_the_answers(progress):
     assert c.evm_case(1) != c.evm_case(2)
     right = c._evm(1)["cpi"]

@@ -776,3 +776,68 @@ register(
         kind="judge",
     ),
 )
+
+
+# --- additions: commentary (3), interpretation (4, 5) ----------------------------------------------------
+
+ACTION_WORDS = ("will", "plan", "recover", "decision", "decide", "help", "ask", "agree", "action", "by ")
+
+
+def _commentary_test(seed: int):
+    """Good commentary names every dimension that is not green, says what is being done, and is more than a line."""
+
+    def test(text) -> bool:
+        return not _commentary_gaps(seed, text)
+
+    return test
+
+
+def _commentary_gaps(seed: int, text) -> list[str]:
+    if not isinstance(text, str):
+        return ["Write your commentary as text, in quotes."]
+    words = text.lower()
+    gaps = []
+    rated = _rate(seed)
+    for dimension in ("schedule", "cost"):
+        if rated[f"{dimension}_rag"] != "G" and dimension not in words:
+            gaps.append(f"Your project is {rated[f'{dimension}_rag']} on {dimension}; say why.")
+    if not any(w in words for w in ACTION_WORDS):
+        gaps.append("Say what is being done about it (a recovery plan, an action, a decision needed).")
+    if len(text.split()) < 15:
+        gaps.append("A sponsor needs two or three sentences: what is wrong, why, what happens next.")
+    return gaps
+
+
+register(
+    Task(
+        "3.5",
+        "Write the commentary for your project's status update (two or three sentences, as text).",
+        _commentary_test,
+        "Good commentary explains every colour that is not green and says what happens next: the sponsor can act on it.",
+        ["Name each dimension that is not green (schedule, cost) and why.", "End with what is being done, by whom, or what decision you need."],
+        kind="judge",
+        explain=lambda seed, text: " ".join(_commentary_gaps(seed, text)) or None,
+    ),
+    Question(
+        "4.q1",
+        "A project reports SPI 1.10 and CPI 0.85. What does that say?",
+        ["Ahead of schedule and under budget", "Ahead of schedule but spending more than the work is worth", "Behind schedule and over budget"],
+        1,
+        [
+            "CPI below 1 means over cost: each pound buys only 85 pence of planned work.",
+            "Yes: more work done than planned (SPI > 1), but it cost more than planned (CPI < 1): ask whether it is overtime or extra people.",
+            "SPI above 1 is ahead of schedule, not behind.",
+        ],
+    ),
+    Question(
+        "5.q1",
+        "Task E has 5 days of total float and slips by 3 days. What happens to the project finish?",
+        ["It moves 3 days later", "It does not move", "It moves 2 days earlier"],
+        1,
+        [
+            "Only slippage beyond the float moves the finish; 3 days fit within 5.",
+            "Yes: the float absorbs the slip; E now has 2 days of float left, so watch it.",
+            "A slip never brings the finish forward.",
+        ],
+    ),
+)

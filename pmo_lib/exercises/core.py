@@ -40,6 +40,7 @@ class Task:
     tolerance: float = 0.005  # relative, for numbers
     kind: str = "number"  # number, text, set, date, or judge (answer(seed) is a test of the value)
     unit: str = ""
+    explain: Callable[[int, object], str | None] | None = None  # a tailored hint for a wrong value
 
 
 @dataclass
@@ -153,6 +154,8 @@ def check(task_id: str, value, *, seed: int = 0, learner: str | None = None) -> 
         feedback = Feedback(task_id, True, task.why)
     else:
         message = next((text for test, text in task.misconceptions if _safe(test, value, expected, seed)), None)
+        if message is None and task.explain is not None:
+            message = task.explain(seed, value)
         feedback = Feedback(
             task_id,
             False,
