@@ -640,7 +640,7 @@ def build(
     out["compliance"] = standards.scores(data, findings, standard)
     out["compliance_portfolios"] = standards.portfolio_scores(out["compliance"])
     out["findings"] = findings
-    out["findings_changes"] = standards.changes_since(data, standard, as_of, previous)
+    out["findings_changes"] = standards.changes_since(data, standard, as_of, previous, now=findings)
     return out
 
 

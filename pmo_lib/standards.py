@@ -597,9 +597,12 @@ def trend(portfolio, standard: Standard | None = None, months: int = 6, as_of=No
     return pd.concat(rows, ignore_index=True)[["month", "portfolio", "score"]]
 
 
-def changes_since(portfolio, standard: Standard | None, as_of, before) -> pd.DataFrame:
-    """Findings new since ``before`` and resolved since then: ``change`` is ``"new"`` or ``"resolved"``."""
-    now = evaluate(portfolio, standard, as_of)
+def changes_since(portfolio, standard: Standard | None, as_of, before, now: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Findings new since ``before`` and resolved since then: ``change`` is ``"new"`` or ``"resolved"``.
+
+    ``now`` may be the findings as of ``as_of`` when they are at hand already.
+    """
+    now = evaluate(portfolio, standard, as_of) if now is None else now
     then = evaluate(portfolio, standard, before)
 
     def keyed(frame):
