@@ -1,0 +1,77 @@
+"""pmo_lib.leveling: PSPLIB instances solved feasibly (and j301_1 to its proven optimum), the rules, and
+the invariant that a levelled schedule never exceeds capacity nor breaks a precedence."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from conftest import FIXTURES
+
+from pmo_lib import leveling as lv
+
+PSPLIB = FIXTURES / "psplib"  # two PSPLIB instances kept with the tests (the full sets are for benchmarks)
+
+
+def _problem(durations, links, requests, capacity):
+    successors = [[] for _ in durations]
+    for a, b in links:
+        successors[a].append(b)
+    return lv.Problem(np.array(durations), successors, np.array(requests), np.array(capacity))
+
+
+def test_hand_example_one_resource():
+    # A(3, 2 units) and B(2, 2 units) both follow S and precede E; capacity 3: they cannot overlap
+    p = _problem([0, 3, 2, 0], [(0, 1), (0, 2), (1, 3), (2, 3)], [[0], [2], [2], [0]], [3])
+    result = lv.solve(p, schedules=30, seed=1)
+    assert result["makespan"] == 5 and lv.feasible(p, result["start"])
+    assert p.early_late()[2] == 3  # without resources the two would run side by side
+
+
+def test_rules_are_named():
+    p = _problem([0, 1, 0], [(0, 1), (1, 2)], [[0], [1], [0]], [1])
+    for rule in lv.RULES:
+        assert lv.priorities(p, rule).shape == (3,)
+    with pytest.raises(ValueError, match="choose one of: lft, lst, min_slack, spt, priority"):
+        lv.priorities(p, "fifo")
+
+
+def test_psplib_reader_and_a_known_optimum():
+    p = lv.read_psplib(PSPLIB / "j301_1.sm")
+    assert p.n == 32 and p.capacity.tolist() == [12, 13, 4, 12] and p.early_late()[2] == 38  # MPM-Time 38
+    result = lv.solve(p, schedules=600, seed=1)
+    assert lv.feasible(p, result["start"]) and result["makespan"] == 43  # the proven optimum (j30opt.sm)
+    plain = lv.makespan(p, lv.serial_sgs(p, lv.priorities(p, "lft")[None, :]))[0]
+    assert result["makespan"] <= plain
+
+
+def test_justification_never_lengthens():
+    p = lv.read_psplib(PSPLIB / "j3013_4.sm")
+    rng = np.random.default_rng(3)
+    start = lv.serial_sgs(p, rng.random((50, p.n)))
+    better = lv.justify(p, start)
+    assert (lv.makespan(p, better) <= lv.makespan(p, start)).all()
+    assert all(lv.feasible(p, row) for row in better)
+
+
+@st.composite
+def problems(draw):
+    n = draw(st.integers(3, 12))
+    durations = [0] + [draw(st.integers(0, 6)) for _ in range(n - 2)] + [0]
+    links = [(0, i) for i in range(1, n - 1)] + [(i, n - 1) for i in range(1, n - 1)]
+    links += [
+        (a, b) for a in range(1, n - 1) for b in range(a + 1, n - 1) if draw(st.booleans()) and draw(st.booleans())
+    ]
+    capacity = [draw(st.integers(1, 6)) for _ in range(2)]
+    requests = [[0, 0]] + [[draw(st.integers(0, c)) for c in capacity] for _ in range(n - 2)] + [[0, 0]]
+    return _problem(durations, links, requests, capacity)
+
+
+@settings(max_examples=60, deadline=None)
+@given(problems(), st.integers(0, 5))
+def test_a_levelled_schedule_is_always_feasible_and_at_least_the_bound(problem, seed):
+    result = lv.solve(problem, schedules=30, seed=seed)
+    assert lv.feasible(problem, result["start"])  # never over capacity, every precedence kept
+    assert result["makespan"] >= problem.early_late()[2]  # never shorter than the critical path
