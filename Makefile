@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 MONTH ?= 2026-10
 
-.PHONY: setup report test test-fast lint notebooks lab bench docs sample clean
+.PHONY: setup report test test-fast lint notebooks lab bench bench-leveling docs sample clean
 
 $(STAMP): pyproject.toml
 	@$(PY) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { echo "PMO Lab needs Python 3.11 or newer ($(PY) is older)"; exit 1; }
@@ -41,6 +41,10 @@ lab: $(STAMP) ## open JupyterLab on the repository
 bench: $(STAMP) ## speed, as ratios against a floor or peer measured in the same run
 	@$(BIN)/python -m pip install --quiet -e ".[dev,bench]"
 	$(BIN)/python benchmarks/run.py
+
+bench-leveling: $(STAMP) ## levelling quality on PSPLIB j30 and j120 (needs ../shared/psplib)
+	$(BIN)/python benchmarks/psplib.py --set j30 --schedules 5000
+	$(BIN)/python benchmarks/psplib.py --set j120 --limit 60 --schedules 5000
 
 docs: $(STAMP) ## regenerate the data dictionary and the glossary's column list from the schemas
 	$(BIN)/python -m pmo_lib.dictionary

@@ -54,6 +54,7 @@ _MODULES = {
     "schedule_risk",
     "standards",
     "scenarios",
+    "leveling",
 }
 
 __all__ = ["REPO_ROOT", "SAMPLE_DATA", "__version__", *_LAZY]
