@@ -38,6 +38,7 @@ from pathlib import Path
 import numpy as np
 
 RULES = ("lft", "lst", "min_slack", "spt", "priority")
+ELITE = 8  # schedules kept to search around
 
 
 @dataclass
@@ -224,43 +225,51 @@ def solve(
 ) -> dict:
     """The best of ``schedules`` biased-random serial-SGS schedules (with justification) [1]_ [2]_ [3]_.
 
-    The first schedule follows the rule exactly; the others draw their order
-    with regret-based bias (an activity's chance grows with how much better
-    its key is than the worst eligible one). Returns ``start`` (best starts),
+    The first schedule follows the rule exactly; the first batch draws its
+    orders with regret-based bias around the rule; later batches mostly search
+    around an elite of the best schedules so far (their start times, disturbed,
+    as the next priority lists) and keep some sampling around the rule.
+    Returns ``start`` (best starts),
     ``makespan`` and ``schedules`` (how many were generated, justification
     passes counted as schedules, as the literature does).
     """
     rng = np.random.default_rng(seed)
     base = priorities(problem, rule)
     spread = max(float(base.max() - base.min()), 1.0)
-    best_start, best_span, generated = None, np.inf, 0
+    elite_starts, elite_spans = np.zeros((0, problem.n), dtype=np.int64), np.zeros(0)
+    generated = 0
     while generated < schedules:
         size = min(batch, schedules - generated)
         if justify_each:
             size = max(1, size // 3)  # each justified schedule costs three passes
         # regret-based bias: keys perturbed by exponential noise on the scale of the rule's spread;
-        # after the first batch, three quarters of the schedules search around the best one so far (its start
-        # times as the priority, slightly disturbed), the rest keep sampling around the rule
-        noise = rng.exponential(spread / 4, size=(size, problem.n))
-        keys = base[None, :] + noise
+        # after the first batch, three quarters of the schedules search around the elite (the best few
+        # schedules so far: their start times as the priority, disturbed at a small or a larger scale),
+        # the rest keep sampling around the rule
+        keys = base[None, :] + rng.exponential(spread / 4, size=(size, problem.n))
         if generated == 0:
             keys[0] = base
-        elif best_start is not None:
+        elif len(elite_spans):
             near = (3 * size) // 4
-            jitter = rng.exponential(max(best_span, 1) / 20, size=(near, problem.n))
-            keys[:near] = best_start[None, :] + jitter
+            parents = elite_starts[rng.integers(0, len(elite_spans), near)]
+            scale = np.where(rng.random(near) < 0.5, 40.0, 12.0)[:, None]
+            keys[:near] = parents + rng.exponential(1.0, size=(near, problem.n)) * (elite_spans.min() / scale)
         # the time axis only needs to reach past the best so far: longer schedules are of no use
-        horizon = None if best_start is None else int(best_span * 1.25) + int(problem.durations.max()) + 1
+        best_span = elite_spans.min() if len(elite_spans) else None
+        horizon = None if best_span is None else int(best_span * 1.25) + int(problem.durations.max()) + 1
         start = serial_sgs(problem, keys, horizon)
         generated += size
         if justify_each:
             start = justify(problem, start, horizon)
             generated += 2 * size
-        spans = makespan(problem, start)
+        spans = makespan(problem, start).astype(float)
         spans = np.where(start.max(axis=1) >= (horizon or np.inf), np.inf, spans)  # did not fit: discarded
-        i = int(spans.argmin())
-        if spans[i] < best_span:
-            best_span, best_start = int(spans[i]), start[i].copy()
+        pool_starts = np.concatenate([elite_starts, start])
+        pool_spans = np.concatenate([elite_spans, spans])
+        keep = np.argsort(pool_spans, kind="stable")[:ELITE]
+        keep = keep[np.isfinite(pool_spans[keep])]
+        elite_starts, elite_spans = pool_starts[keep], pool_spans[keep]
+    best_start, best_span = elite_starts[0].copy(), int(elite_spans[0])
     return {"start": best_start, "makespan": best_span, "schedules": generated}
 
 
