@@ -17,17 +17,19 @@ NOTEBOOK_DIRS = ("notebooks", "exercises")  # exercises/solutions are run by the
 
 
 def strip_noise(path: Path) -> None:
-    """Remove timings and papermill bookkeeping; keep outputs and tags."""
+    """Remove timings, papermill bookkeeping and saved widget state (random ids); keep outputs and tags."""
     import nbformat
 
     nb = nbformat.read(path, as_version=4)
     nb.metadata.pop("papermill", None)
+    nb.metadata.pop("widgets", None)  # saved widget state carries random model ids; widgets come back when run
     for cell in nb.cells:
         cell.metadata.pop("papermill", None)
         cell.metadata.pop("execution", None)
         if cell.cell_type == "code":
             for out in cell.outputs:
                 out.get("metadata", {}).pop("papermill", None)
+                out.get("data", {}).pop("application/vnd.jupyter.widget-view+json", None)
     nbformat.write(nb, path)
 
 
