@@ -42,11 +42,15 @@ def png(fig) -> bytes:
     return buffer.getvalue()
 
 
-def show(fig):
-    """The figure as an image for a notebook cell (embedded PNG; the same bytes every run)."""
+def show(fig, alt: str | None = None):
+    """The figure as an image for a notebook cell (embedded PNG; the same bytes every run).
+
+    ``alt`` is the text screen readers say (default: the chart's title).
+    """
     from IPython.display import Image
 
-    return Image(data=png(fig), format="png")
+    title = next((ax.get_title() for ax in fig.axes if ax.get_title()), "chart")
+    return Image(data=png(fig), format="png", alt=alt or title.replace("\n", " - "))
 
 
 def money(value: float, currency: str) -> str:

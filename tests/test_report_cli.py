@@ -64,6 +64,7 @@ def test_html_has_every_section_the_figures_and_no_code(digital, p001):
     assert "import pmo_lib" not in page and "charts.show(" not in page and "report.build(" not in page
     assert not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//""", page)  # nothing fetched from the network
     assert page.count("data:image/png;base64") >= 6  # charts embedded
+    assert 'alt="Projects by computed overall RAG"' in page and "No description has been provided" not in page
     assert (folder / "digital-services.html").stat().st_size < 5_000_000
 
 
