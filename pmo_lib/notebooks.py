@@ -42,7 +42,16 @@ def refresh(path: Path) -> None:
     # checks run while refreshing must not count as anybody's progress
     os.environ["PMO_LAB_PROGRESS"] = str(Path(tempfile.gettempdir()) / "pmo-lab-refresh-progress.json")
     os.environ["PMO_LAB_LEARNER"] = "refresh"
-    papermill.execute_notebook(str(path), str(path), kernel_name="python3", progress_bar=False, cwd=str(path.parent))
+    from .run import KERNEL_ARGUMENTS
+
+    papermill.execute_notebook(
+        str(path),
+        str(path),
+        kernel_name="python3",
+        progress_bar=False,
+        cwd=str(path.parent),
+        extra_arguments=KERNEL_ARGUMENTS,
+    )
     strip_noise(path)
 
 

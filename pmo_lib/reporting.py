@@ -118,6 +118,14 @@ def index_page(month: str, outcomes: list[Outcome], out_dir: Path) -> Path:
     return target
 
 
+def _own_process_group() -> None:
+    if hasattr(os, "setsid"):
+        try:
+            os.setsid()
+        except OSError:  # already a group leader
+            pass
+
+
 def run_reports(
     names: list[str],
     month: str,
@@ -139,7 +147,8 @@ def run_reports(
             progress(outcomes[-1])
     else:
         workers = max(1, min(jobs or os.cpu_count() or 1, len(names)))
-        with ProcessPoolExecutor(max_workers=workers) as pool:
+        # each worker in its own process group: a kernel's shutdown signal must not reach another report's kernel
+        with ProcessPoolExecutor(max_workers=workers, initializer=_own_process_group) as pool:
             futures = [pool.submit(run_one, name, *args) for name in names]
             for future in as_completed(futures):
                 outcomes.append(future.result())

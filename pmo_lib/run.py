@@ -21,6 +21,7 @@ from .files import atomic_write_bytes, publish
 NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 _JSON_TYPES = (str, int, float, bool, type(None))
+KERNEL_ARGUMENTS = ["--IPKernelApp.log_level=ERROR"]  # the kernel's start-up notices are not the user's business
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")  # colour codes in IPython tracebacks
 
 
@@ -98,6 +99,7 @@ def run_notebook(
             kernel_name=kernel_name,
             progress_bar=False,
             cwd=str(notebook.parent),
+            extra_arguments=KERNEL_ARGUMENTS,
         )
     except PapermillExecutionError as exc:
         failed = out_dir / f"{stem}.failed.ipynb"

@@ -154,6 +154,7 @@ def test_all_portfolios_with_an_index(pmo, tmp_path):
     index = (folder / "index.html").read_text(encoding="utf-8")
     assert 'href="infrastructure-security.html"' in index and "Infrastructure &amp; Security" in index
     assert "Running 4 report(s)" in result.stderr
+    assert "KeyboardInterrupt" not in result.stderr and "IPKernelApp" not in result.stderr  # no kernel stops another
 
 
 def test_a_custom_standard_moves_the_computed_rag(tmp_path):
