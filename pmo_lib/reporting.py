@@ -10,6 +10,7 @@ an error file naming the failing cell, and the command exits non-zero.
 
 from __future__ import annotations
 
+import contextlib
 import html
 import os
 import re
@@ -120,10 +121,8 @@ def index_page(month: str, outcomes: list[Outcome], out_dir: Path) -> Path:
 
 def _own_process_group() -> None:
     if hasattr(os, "setsid"):
-        try:
+        with contextlib.suppress(OSError):  # already a group leader
             os.setsid()
-        except OSError:  # already a group leader
-            pass
 
 
 def run_reports(
