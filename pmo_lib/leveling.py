@@ -227,8 +227,9 @@ def solve(
 
     The first schedule follows the rule exactly; the first batch draws its
     orders with regret-based bias around the rule; later batches mostly search
-    around an elite of the best schedules so far (their start times, disturbed,
-    as the next priority lists) and keep some sampling around the rule.
+    around an elite of the best schedules so far (the start times of two elite
+    schedules joined at a random activity, disturbed, as the next priority
+    lists) and keep some sampling around the rule.
     Returns ``start`` (best starts),
     ``makespan`` and ``schedules`` (how many were generated, justification
     passes counted as schedules, as the literature does).
@@ -244,14 +245,17 @@ def solve(
             size = max(1, size // 3)  # each justified schedule costs three passes
         # regret-based bias: keys perturbed by exponential noise on the scale of the rule's spread;
         # after the first batch, three quarters of the schedules search around the elite (the best few
-        # schedules so far: their start times as the priority, disturbed at a small or a larger scale),
-        # the rest keep sampling around the rule
+        # schedules so far: two of them crossed over, their start times as the priority, disturbed at a
+        # small or a larger scale), the rest keep sampling around the rule
         keys = base[None, :] + rng.exponential(spread / 4, size=(size, problem.n))
         if generated == 0:
             keys[0] = base
         elif len(elite_spans):
             near = (3 * size) // 4
-            parents = elite_starts[rng.integers(0, len(elite_spans), near)]
+            mother = elite_starts[rng.integers(0, len(elite_spans), near)]
+            father = elite_starts[rng.integers(0, len(elite_spans), near)]
+            cut = rng.integers(0, problem.n, near)[:, None]  # one-point crossover of two elite schedules' start times
+            parents = np.where(np.arange(problem.n)[None, :] < cut, mother, father)
             scale = np.where(rng.random(near) < 0.5, 40.0, 12.0)[:, None]
             keys[:near] = parents + rng.exponential(1.0, size=(near, problem.n)) * (elite_spans.min() / scale)
         # the time axis only needs to reach past the best so far: longer schedules are of no use
