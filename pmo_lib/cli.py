@@ -394,15 +394,7 @@ def check(data: Path, standard_file, as_of, fmt: str, out: Path | None) -> None:
             "findings": findings.to_dict(orient="records"),
             "scores": per_project.to_dict(orient="records"),
         }
-        text = json.dumps(payload, indent=2, default=str)
-        if out is None:
-            click.echo(text)
-        else:
-            from .files import atomic_open
-
-            with atomic_open(out, "w", encoding="utf-8") as fh:
-                fh.write(text + "\n")
-            click.echo(f"Wrote {len(findings)} findings to {out}")
+        _say_or_write(json.dumps(payload, indent=2, default=str), out, f"{len(findings)} findings")
     elif fmt == "xlsx":
         from .export import write_xlsx
 
@@ -412,15 +404,20 @@ def check(data: Path, standard_file, as_of, fmt: str, out: Path | None) -> None:
         _emit(findings, "csv", out, sheet="findings", noun="findings")
     else:
         text = _format_check(standard, day, findings, per_project, portfolio_scores(per_project))
-        if out is None:
-            click.echo(text)
-        else:
-            from .files import atomic_open
-
-            with atomic_open(out, "w", encoding="utf-8") as fh:
-                fh.write(text + "\n")
-            click.echo(f"Wrote {len(findings)} findings to {out}")
+        _say_or_write(text, out, f"{len(findings)} findings")
     sys.exit(EXIT_DATA if errors else EXIT_OK)
+
+
+def _say_or_write(text: str, out: Path | None, what: str) -> None:
+    """Print ``text``, or write it atomically to ``out`` and say so."""
+    if out is None:
+        click.echo(text)
+        return
+    from .files import atomic_open
+
+    with atomic_open(out, "w", encoding="utf-8") as fh:
+        fh.write(text + "\n")
+    click.echo(f"Wrote {what} to {out}")
 
 
 def _format_check(standard, day, findings, per_project, per_portfolio) -> str:
