@@ -103,6 +103,16 @@ def milestone_timeline(milestones: pd.DataFrame, as_of, title: str = "Milestones
     return fig
 
 
+def _money_over_time(fig, ax, as_of, currency: str, title: str) -> None:
+    """The common finish of a cumulative-money chart: status-date line, currency axis, title, legend, dates."""
+    ax.axvline(pd.Timestamp(as_of), color="black", linestyle="--", linewidth=1, label="status date")
+    ax.set_ylabel(f"cumulative {currency}")
+    ax.yaxis.set_major_formatter(lambda v, _: money(v, currency))
+    ax.set_title(title)
+    ax.legend(loc="upper left", fontsize=8)
+    fig.autofmt_xdate()
+
+
 def s_curve(curve: pd.DataFrame, as_of, currency: str, title: str = "S-curve: planned, earned and actual cost"):
     """Cumulative PV, EV and AC by month (lines differ in style and marker, not only colour)."""
     fig, ax = _figure(9, 4)
@@ -111,12 +121,7 @@ def s_curve(curve: pd.DataFrame, as_of, currency: str, title: str = "S-curve: pl
     month_end = pd.to_datetime(curve["month"]) + pd.offsets.MonthEnd(0)  # cumulative to the end of each month
     for column, (label, line, marker, colour) in styles.items():
         ax.plot(month_end, curve[column], linestyle=line, marker=marker, markersize=4, color=colour, label=label)
-    ax.axvline(pd.Timestamp(as_of), color="black", linestyle="--", linewidth=1, label="status date")
-    ax.set_ylabel(f"cumulative {currency}")
-    ax.yaxis.set_major_formatter(lambda v, _: money(v, currency))
-    ax.set_title(title)
-    ax.legend(loc="upper left", fontsize=8)
-    fig.autofmt_xdate()
+    _money_over_time(fig, ax, as_of, currency, title)
     return fig
 
 
@@ -127,12 +132,7 @@ def burn(monthly: pd.DataFrame, as_of, currency: str, title: str = "Burn against
     ax.plot(month_end, monthly["budget_cum"], "-", color="#0072B2", label="budget (cumulative)")
     ax.plot(month_end, monthly["forecast_cum"], "--", color="#E69F00", label="forecast (cumulative)")
     ax.plot(month_end, monthly["actual_cum"], ":", marker="^", markersize=4, color="#D55E00", label="actual")
-    ax.axvline(pd.Timestamp(as_of), color="black", linestyle="--", linewidth=1, label="status date")
-    ax.set_ylabel(f"cumulative {currency}")
-    ax.yaxis.set_major_formatter(lambda v, _: money(v, currency))
-    ax.set_title(title)
-    ax.legend(loc="upper left", fontsize=8)
-    fig.autofmt_xdate()
+    _money_over_time(fig, ax, as_of, currency, title)
     return fig
 
 
