@@ -146,11 +146,7 @@ def schedule(data: Path, projects, as_of, calendar, fmt: str, out: Path | None) 
     from .errors import PMOError
     from .schedule import schedule as run_schedule
 
-    if fmt == "xlsx" and out is None:
-        _usage_error("schedule", "--format xlsx needs --out FILE.xlsx")
-    _check_date("schedule", "--as-of", as_of)
-    portfolio = _load_or_exit("schedule", data)
-    _check_projects("schedule", portfolio, projects)
+    portfolio = _open_request("schedule", data, fmt, out, as_of, projects)
     try:
         table = run_schedule(portfolio, as_of=as_of, calendar=calendar, projects=list(projects) or None)
     except PMOError as exc:
@@ -177,6 +173,16 @@ def _emit(table, fmt: str, out: Path | None, *, sheet: str, noun: str) -> None:
         with atomic_open(out, "w", encoding="utf-8") as fh:
             fh.write(neutralise(table).to_string(index=False) + "\n")
     click.echo(f"Wrote {len(table)} {noun} to {out}")
+
+
+def _open_request(command: str, data: Path, fmt: str, out: Path | None, as_of, projects=()):
+    """The checks every analysis command makes before it works, then the loaded data (or an exit)."""
+    if fmt == "xlsx" and out is None:
+        _usage_error(command, "--format xlsx needs --out FILE.xlsx")
+    _check_date(command, "--as-of", as_of)
+    portfolio = _load_or_exit(command, data)
+    _check_projects(command, portfolio, projects)
+    return portfolio
 
 
 def _check_date(command: str, option: str, value: str | None) -> None:
@@ -218,13 +224,9 @@ def evm(data: Path, month, projects, as_of, actual_cost, eac_method, fmt: str, o
     from .errors import PMOError
     from .evm import status
 
-    if fmt == "xlsx" and out is None:
-        _usage_error("evm", "--format xlsx needs --out FILE.xlsx")
     if month is not None and not _is_month(month):
         _usage_error("evm", f"--month {month!r} is not a month in the form YYYY-MM")
-    _check_date("evm", "--as-of", as_of)
-    portfolio = _load_or_exit("evm", data)
-    _check_projects("evm", portfolio, projects)
+    portfolio = _open_request("evm", data, fmt, out, as_of, projects)
     try:
         table = status(portfolio, month, as_of=as_of, actual_cost=actual_cost, eac_method=eac_method)
     except PMOError as exc:
@@ -256,11 +258,7 @@ def risk(data: Path, projects, as_of, iterations, seed, distribution, top, fmt: 
     from .evm import data_date
     from .schedule_risk import forecast
 
-    if fmt == "xlsx" and out is None:
-        _usage_error("risk", "--format xlsx needs --out FILE.xlsx")
-    _check_date("risk", "--as-of", as_of)
-    portfolio = _load_or_exit("risk", data)
-    _check_projects("risk", portfolio, projects)
+    portfolio = _open_request("risk", data, fmt, out, as_of, projects)
     try:
         result = forecast(
             portfolio,
@@ -375,14 +373,11 @@ def check(data: Path, standard_file, as_of, fmt: str, out: Path | None) -> None:
     from .evm import data_date
     from .standards import StandardError, evaluate, load, portfolio_scores, scores
 
-    if fmt == "xlsx" and out is None:
-        _usage_error("check", "--format xlsx needs --out FILE.xlsx")
-    _check_date("check", "--as-of", as_of)
     try:
         standard = load(standard_file)
     except StandardError as exc:
         _usage_error("check", str(exc))
-    portfolio = _load_or_exit("check", data)
+    portfolio = _open_request("check", data, fmt, out, as_of)
     day = as_of or str(data_date(portfolio).date())
     findings = evaluate(portfolio, standard, day)
     per_project = scores(portfolio, findings, standard)
