@@ -115,36 +115,22 @@ def cpm_cases(repeat: int) -> list:
     except ImportError:
         print("networkx / rustworkx not installed (pip install -e '.[bench]'): peers skipped")
         return cases
-    cases.append(
-        compare(
-            "CPM 2,000 projects (199k tasks)",
-            lambda: critical_path(tasks, deps),
-            lambda: networkx_longest(g_nx),
-            "networkx longest path only",
-            repeat=repeat,
-            target=1.0,
+    peers = {
+        "networkx longest path only": lambda: networkx_longest(g_nx),
+        "rustworkx longest path only": lambda: rustworkx_longest(g_rx),
+        "rustworkx from the tables": lambda: rustworkx_from_tables(tasks, deps),
+    }
+    for name, peer in peers.items():
+        cases.append(
+            compare(
+                "CPM 2,000 projects (199k tasks)",
+                lambda: critical_path(tasks, deps),
+                peer,
+                name,
+                repeat=repeat,
+                target=1.0,
+            )
         )
-    )
-    cases.append(
-        compare(
-            "CPM 2,000 projects (199k tasks)",
-            lambda: critical_path(tasks, deps),
-            lambda: rustworkx_longest(g_rx),
-            "rustworkx longest path only",
-            repeat=repeat,
-            target=1.0,
-        )
-    )
-    cases.append(
-        compare(
-            "CPM 2,000 projects (199k tasks)",
-            lambda: critical_path(tasks, deps),
-            lambda: rustworkx_from_tables(tasks, deps),
-            "rustworkx from the tables",
-            repeat=repeat,
-            target=1.0,
-        )
-    )
     return cases
 
 
