@@ -110,7 +110,7 @@ def _milestone_mask(tasks: pd.DataFrame) -> pd.Series:
     return tasks["is_milestone"].fillna(False).astype(bool) | (tasks["duration_days"] == 0)
 
 
-def indicators(portfolio, month, *, actual_cost: str = "timesheets", as_of=None) -> pd.DataFrame:
+def indicators(portfolio, month, *, actual_cost: str = "timesheets", as_of=None, plan=None) -> pd.DataFrame:
     """Every measured indicator per project for a month: one row per project (the rules' inputs).
 
     Columns: ``spi``, ``cpi``, ``ev``, ``ac``, ``pv``, ``bac``, ``eac``,
@@ -138,7 +138,7 @@ def indicators(portfolio, month, *, actual_cost: str = "timesheets", as_of=None)
     for name in ("spi", "cpi", "pv", "ev", "ac", "bac", "eac", "vac", "percent_complete"):
         out[name] = ev[name].reindex(out.index).to_numpy()
 
-    plan = schedule(portfolio, as_of=as_of)
+    plan = schedule(portfolio, as_of=as_of) if plan is None else plan
     cal = WorkCalendars.from_table(portfolio.calendars)
     calendar = "standard" if "standard" in cal.names else ""
     finish = plan.groupby("project_id")["early_finish"].max()
@@ -248,7 +248,13 @@ def _reported(portfolio, month) -> pd.DataFrame:
 
 
 def summary(
-    portfolio, month, *, tolerances: Tolerances | None = None, actual_cost: str = "timesheets", as_of=None
+    portfolio,
+    month,
+    *,
+    tolerances: Tolerances | None = None,
+    actual_cost: str = "timesheets",
+    as_of=None,
+    plan=None,
 ) -> pd.DataFrame:
     """The portfolio summary: one row per project with its key indicators, reported and computed RAG.
 
@@ -256,9 +262,10 @@ def summary(
     dimension) from the month's status update, the computed ``overall_rag``,
     ``schedule_rag``, ``cost_rag``, ``scope_rag`` (:func:`rate`) and
     ``rag_mismatch`` (reported overall differs from computed; blank when
-    either is missing).
+    either is missing). ``plan`` is :func:`pmo_lib.schedule.schedule` as of
+    the status date, when it is at hand already.
     """
-    table = indicators(portfolio, month, actual_cost=actual_cost, as_of=as_of)
+    table = indicators(portfolio, month, actual_cost=actual_cost, as_of=as_of, plan=plan)
     ratings, _ = rate(table, tolerances)
     reported = _reported(portfolio, month).reindex(table["project_id"].astype(str))
     for column in reported.columns:
@@ -367,7 +374,7 @@ def month_over_month(portfolio, month) -> pd.DataFrame:
     return out.sort_values(["project_id", "kind", "item"], kind="stable").reset_index(drop=True)
 
 
-def milestones(portfolio, month, *, horizon_days: int = 30, as_of=None) -> pd.DataFrame:
+def milestones(portfolio, month, *, horizon_days: int = 30, as_of=None, plan=None) -> pd.DataFrame:
     """Milestones due, achieved and slipped in a month, and those coming in the next ``horizon_days``.
 
     One row per milestone of interest: ``project_id``, ``task_id``, ``name``,
@@ -386,7 +393,9 @@ def milestones(portfolio, month, *, horizon_days: int = 30, as_of=None) -> pd.Da
     horizon = as_of + pd.Timedelta(days=horizon_days)
     tasks = portfolio.tasks
     marks = tasks[_milestone_mask(tasks)]
-    plan = schedule(portfolio, as_of=as_of).set_index(["project_id", "task_id"])["early_finish"]
+    plan = (schedule(portfolio, as_of=as_of) if plan is None else plan).set_index(["project_id", "task_id"])[
+        "early_finish"
+    ]
     forecast = plan.reindex(pd.MultiIndex.from_frame(marks[["project_id", "task_id"]])).to_numpy()
     out = pd.DataFrame(
         {
@@ -563,6 +572,7 @@ def build(
     """
     from . import evm, finance, risk, standards
     from . import resources as res
+    from .schedule import schedule
     from .schedule_risk import forecast
 
     if not isinstance(standard, standards.Standard):
@@ -571,7 +581,8 @@ def build(
     data = select(portfolio, name)
     as_of = status_date(data, month, as_of)
     start = pd.Period(month, freq="M").to_timestamp()
-    summary_table = summary(data, month, tolerances=tolerances, as_of=as_of)
+    plan = schedule(data, as_of=as_of)  # the schedule with progress, once for every section that needs it
+    summary_table = summary(data, month, tolerances=tolerances, as_of=as_of, plan=plan)
     rated = summary_table[summary_table["overall_rag"].notna()]
     flagged = rated.loc[rated["overall_rag"].isin(["R", "A"]), "project_id"].tolist()
     money = finance.summary(data.financials, data.projects, as_of)
@@ -599,7 +610,7 @@ def build(
     out["decisions"] = decisions_needed(data, month, as_of=as_of)
     out["portfolio"] = summary_table[list(PORTFOLIO_COLUMNS)].rename(columns=PORTFOLIO_COLUMNS)
     out["exceptions"] = exceptions(data, month, tolerances=tolerances, table=summary_table)
-    out["milestones"] = milestones(data, month, horizon_days=horizon_days, as_of=as_of)
+    out["milestones"] = milestones(data, month, horizon_days=horizon_days, as_of=as_of, plan=plan)
     if flagged:
         risky = forecast(data, as_of, iterations=risk_iterations, seed=seed, projects=flagged)["projects"]
         out["schedule_risk"] = risky[["project_id", "planned_finish", "p50", "p80", "baseline_finish",
