@@ -37,6 +37,8 @@ from pathlib import Path
 
 import numpy as np
 
+from .errors import PMOError
+
 RULES = ("lft", "lst", "min_slack", "spt", "priority")
 ELITE = 8  # schedules kept to search around
 
@@ -85,27 +87,34 @@ class Problem:
 
 
 def read_psplib(path) -> Problem:
-    """Read a PSPLIB single-mode ``.sm`` file [4]_."""
-    text = Path(path).read_text(encoding="latin-1")
+    """Read a PSPLIB single-mode ``.sm`` file [4]_; a file in another shape is a :class:`PMOError` naming it."""
+    path = Path(path)
+    text = path.read_text(encoding="latin-1")
     lines = text.splitlines()
+    try:
+        n = int(re.search(r"jobs \(incl\. supersource/sink \):\s*(\d+)", text).group(1))
+        p0 = _section(lines, "PRECEDENCE RELATIONS:") + 2
+        successors = []
+        for line in lines[p0 : p0 + n]:
+            parts = [int(x) for x in line.split()]
+            successors.append([s - 1 for s in parts[3 : 3 + parts[2]]])
+        r0 = _section(lines, "REQUESTS/DURATIONS:") + 3
+        rows = [[int(x) for x in line.split()] for line in lines[r0 : r0 + n]]
+        durations = np.array([r[2] for r in rows], dtype=np.int64)
+        requests = np.array([r[3:] for r in rows], dtype=np.int64)
+        capacity = np.array(
+            [int(x) for x in lines[_section(lines, "RESOURCEAVAILABILITIES:") + 2].split()], dtype=np.int64
+        )
+    except (AttributeError, ValueError, IndexError, StopIteration):
+        raise PMOError(f"{path}: not a PSPLIB single-mode (.sm) file; it needs the jobs count, PRECEDENCE RELATIONS, "
+                       "REQUESTS/DURATIONS and RESOURCEAVAILABILITIES sections") from None  # fmt: skip
+    if requests.shape != (n, capacity.size) or any(s < 0 or s >= n for succ in successors for s in succ):
+        raise PMOError(f"{path}: the sections disagree (jobs, successors and resources do not match)")
+    return Problem(durations, successors, requests, capacity, path.stem)
 
-    def section(title):
-        start = next(i for i, line in enumerate(lines) if line.startswith(title))
-        return start
 
-    n = int(re.search(r"jobs \(incl\. supersource/sink \):\s*(\d+)", text).group(1))
-    p0 = section("PRECEDENCE RELATIONS:") + 2
-    successors = []
-    for line in lines[p0 : p0 + n]:
-        parts = [int(x) for x in line.split()]
-        successors.append([s - 1 for s in parts[3 : 3 + parts[2]]])
-    r0 = section("REQUESTS/DURATIONS:") + 3
-    rows = [[int(x) for x in line.split()] for line in lines[r0 : r0 + n]]
-    durations = np.array([r[2] for r in rows], dtype=np.int64)
-    requests = np.array([r[3:] for r in rows], dtype=np.int64)
-    c0 = section("RESOURCEAVAILABILITIES:") + 2
-    capacity = np.array([int(x) for x in lines[c0].split()], dtype=np.int64)
-    return Problem(durations, successors, requests, capacity, Path(path).stem)
+def _section(lines: list[str], title: str) -> int:
+    return next(i for i, line in enumerate(lines) if line.startswith(title))
 
 
 def _padded_predecessors(problem: Problem) -> np.ndarray:

@@ -621,11 +621,6 @@ def changes_since(portfolio, standard: Standard | None, as_of, before, now: pd.D
     return out[["change", *FINDING_COLUMNS]].reset_index(drop=True)
 
 
-def checks() -> list[str]:
-    """The names of the checks a rule can use."""
-    return sorted(_CHECKS)
-
-
 # --- documentation and tailoring ------------------------------------------------------------------------
 
 

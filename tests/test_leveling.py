@@ -74,3 +74,21 @@ def test_a_levelled_schedule_is_always_feasible_and_at_least_the_bound(problem, 
     result = lv.solve(problem, schedules=30, seed=seed)
     assert lv.feasible(problem, result["start"])  # never over capacity, every precedence kept
     assert result["makespan"] >= problem.early_late()[2]  # never shorter than the critical path
+
+
+def test_a_file_that_is_not_psplib_is_named(tmp_path):
+    from pmo_lib.errors import PMOError
+
+    odd = tmp_path / "plan.sm"
+    odd.write_text("jobs (incl. supersource/sink ):  3\nsomething else entirely\n", encoding="utf-8")
+    with pytest.raises(PMOError, match=r"plan\.sm: not a PSPLIB single-mode \(\.sm\) file"):
+        lv.read_psplib(odd)
+    broken = tmp_path / "broken.sm"
+    text = (
+        (PSPLIB / "j301_1.sm")
+        .read_text(encoding="latin-1")
+        .replace("   1        1          3           2   3   4", "   1        1          3           2   3   99")
+    )
+    broken.write_text(text, encoding="latin-1")
+    with pytest.raises(PMOError, match="the sections disagree"):
+        lv.read_psplib(broken)

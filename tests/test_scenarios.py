@@ -127,6 +127,12 @@ def test_scenario_files_round_trip_and_report_problems(sample, tmp_path):
         sc.load(bad, sample)
     with pytest.raises(sc.ScenarioError, match="no such scenario file"):
         sc.load(tmp_path / "none.yaml")
+    (tmp_path / "broken.yaml").write_text("scenario: [unclosed\n", encoding="utf-8")
+    with pytest.raises(sc.ScenarioError, match=r"broken\.yaml: not valid YAML"):
+        sc.load(tmp_path / "broken.yaml")
+    (tmp_path / "list.yaml").write_text("scenario: X\nchanges: {kind: change_fte}\n", encoding="utf-8")
+    with pytest.raises(sc.ScenarioError, match="changes: must be a list"):
+        sc.load(tmp_path / "list.yaml")
     (tmp_path / "odd.yaml").write_text("scenario: X\nmood: calm\n", encoding="utf-8")
     with pytest.raises(sc.ScenarioError, match="mood: unknown key"):
         sc.load(tmp_path / "odd.yaml")
