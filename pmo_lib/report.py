@@ -491,8 +491,9 @@ def biggest_changes(portfolio, month, n: int = 3, *, actual_cost: str = "timeshe
     updates = portfolio.status_updates.dropna(subset=["overall_rag"]).set_index(["project_id", "month"])
     updates = updates["overall_rag"].astype(str)
     start = pd.Period(month, freq="M").to_timestamp()
-    table["reported_before"] = [updates.get((p, start - pd.DateOffset(months=1))) for p in table.index]
-    table["reported_now"] = [updates.get((p, start)) for p in table.index]
+    for column, when in (("reported_before", start - pd.DateOffset(months=1)), ("reported_now", start)):
+        key = pd.MultiIndex.from_arrays([table.index, [when] * len(table)])
+        table[column] = updates.reindex(key).to_numpy()
     info = portfolio.projects.set_index("project_id")
     table.insert(0, "name", info["name"].reindex(table.index))
     table["currency"] = info["currency"].astype(str).reindex(table.index).fillna("")
