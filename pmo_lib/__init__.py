@@ -55,6 +55,8 @@ _MODULES = {
     "standards",
     "scenarios",
     "leveling",
+    "planner",
+    "widgets",
 }
 
 __all__ = ["REPO_ROOT", "SAMPLE_DATA", "__version__", *_LAZY]

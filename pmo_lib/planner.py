@@ -1,0 +1,254 @@
+"""The what-if planner's engine: a scenario's capacity, load, over-allocation, dates and cost, fast enough for a slider.
+
+:class:`Planner` holds a baseline portfolio and a planning window of whole
+weeks. :meth:`Planner.evaluate` applies a :class:`~pmo_lib.scenarios.Scenario`
+to a copy and answers with an :class:`Outcome`:
+
+- team x week utilisation (named demand / capacity, as
+  :func:`pmo_lib.resources.utilisation` defines it) and the hours behind it;
+- the over-allocated person-weeks with the projects booking them;
+- each project's finish (the later of the critical-path finish with progress
+  and the manager's forecast, as :func:`pmo_lib.scenarios.measures`) and its
+  delay against the baseline [calendar days];
+- KPIs: peak and average utilisation, person-weeks and hours over capacity,
+  cost of the booked hours [currency], unassigned role demand [hours].
+
+Only what a scenario can change is recomputed: capacity and demand are two
+vectorised calls, and the critical path is re-run only for projects whose
+tasks a change moved (a shift or a pause); the rest reuse the baseline's
+dates. The numbers equal a full recomputation with
+:func:`pmo_lib.scenarios.measures` (a test checks it); the widgets in
+:mod:`pmo_lib.widgets` and ``pmo whatif`` both call this engine, so the
+planner on screen and the command line report the same figures.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from .scenarios import Scenario, apply
+
+LIVE = ("active", "on_hold")
+RESCHEDULE = ("shift_project", "pause_project")  # the changes that move a project's tasks
+
+
+@dataclass
+class Outcome:
+    """What a scenario does to the portfolio over the planning window."""
+
+    scenario: str
+    weeks: pd.DatetimeIndex
+    capacity: pd.DataFrame  # team x week [hours]
+    demand: pd.DataFrame  # team x week, named demand [hours]
+    utilisation: pd.DataFrame  # team x week [share; blank without capacity]
+    over: pd.DataFrame  # over-allocated person-weeks
+    dates: pd.DataFrame  # one row per project: finish, baseline_finish, delay_days [calendar days]
+    gaps: pd.Series  # unassigned role demand per role [hours]
+    kpis: dict = field(default_factory=dict)
+    available: pd.DataFrame | None = None  # person x week capacity [hours]
+    load: pd.DataFrame | None = None  # person x week named demand [hours]
+
+    def measures(self) -> pd.DataFrame:
+        """The same long table as :func:`pmo_lib.scenarios.measures` (group, item, value)."""
+        rows = [
+            ("finish", p, f) for p, f in self.dates.loc[self.dates["live"], ["project_id", "finish"]].itertuples(False)
+        ]
+        for team in self.utilisation.index:
+            rows.append(("peak utilisation", team, float(self.utilisation.loc[team].max())))
+            average = self.demand.loc[team].sum() / max(self.capacity.loc[team].sum(), 1e-9)
+            rows.append(("average utilisation", team, float(average)))
+        rows.append(("person-weeks over capacity", "all", float(self.kpis["person_weeks_over"])))
+        rows.append(("hours over capacity", "all", float(self.kpis["hours_over"])))
+        rows.append(("cost of booked hours", "all", float(self.kpis["cost"])))
+        rows.extend(("unassigned hours", role, float(h)) for role, h in self.gaps[self.gaps > 0].items())
+        return pd.DataFrame(rows, columns=["group", "item", "value"])
+
+
+class Planner:
+    """A baseline portfolio and a planning window, ready to answer what-if questions.
+
+    Parameters
+    ----------
+    portfolio
+        The baseline :class:`~pmo_lib.data.Portfolio` (never changed).
+    start
+        A day in the first week of the window [date]; default: the first
+        Monday after the data date (the first week not yet reported).
+    weeks
+        Length of the window [weeks].
+    as_of
+        Status date for the critical path with progress; default the data date.
+    """
+
+    def __init__(self, portfolio, start=None, weeks: int = 26, as_of=None):
+        from .evm import data_date
+
+        if int(weeks) < 1:
+            raise ValueError(f"weeks must be at least 1 (found {weeks})")
+        self.portfolio = portfolio
+        self.as_of = pd.Timestamp(as_of) if as_of is not None else data_date(portfolio)
+        if start is None:  # the first whole week after the data date
+            after = self.as_of + pd.Timedelta(days=1)
+            self.start = after + pd.Timedelta(days=(7 - after.weekday()) % 7)
+        else:  # the week holding the given day
+            self.start = pd.Timestamp(start) - pd.Timedelta(days=pd.Timestamp(start).weekday())
+        self.weeks = int(weeks)
+        self.end = self.start + pd.Timedelta(weeks=self.weeks) - pd.Timedelta(days=1)
+        self._finish = self._plan_finish(portfolio, None)
+        self.baseline = self.evaluate(Scenario("baseline"))
+
+    # --- dates -------------------------------------------------------------------------------------------
+
+    def _plan_finish(self, portfolio, projects) -> pd.Series:
+        """Critical-path finish with progress of each live project (or only ``projects``)."""
+        from .schedule import schedule
+
+        live = portfolio.projects.loc[portfolio.projects["status"].astype(str).isin(LIVE), "project_id"]
+        wanted = live.tolist() if projects is None else [p for p in live if p in set(projects)]
+        if not wanted:
+            return pd.Series(dtype="datetime64[ns]")
+        plan = schedule(portfolio, as_of=self.as_of, projects=wanted)
+        return plan.groupby("project_id")["early_finish"].max()
+
+    def _dates(self, portfolio, scenario: Scenario) -> pd.DataFrame:
+        moved = {c["project_id"] for c in scenario.changes if c.get("kind") in RESCHEDULE}
+        finish = self._finish
+        if moved:
+            fresh = self._plan_finish(portfolio, moved)
+            finish = pd.concat([finish.drop(list(moved), errors="ignore"), fresh])
+        projects = portfolio.projects
+        planned = projects["project_id"].map(finish).to_numpy(dtype="datetime64[ns]")
+        held = projects["forecast_finish"].to_numpy(dtype="datetime64[ns]")
+        later = np.where(np.isnat(planned), held, np.where(np.isnat(held), planned, np.maximum(planned, held)))
+        live = projects["status"].astype(str).isin(LIVE).to_numpy()
+        return pd.DataFrame(
+            {
+                "project_id": projects["project_id"].to_numpy(),
+                "name": projects["name"].to_numpy(),
+                "priority": projects["priority"].to_numpy(),
+                "status": projects["status"].astype(str).to_numpy(),
+                "live": live,
+                "finish": pd.to_datetime(np.where(live, later, np.datetime64("NaT"))),
+            }
+        )
+
+    # --- the answer --------------------------------------------------------------------------------------
+
+    def evaluate(self, scenario: Scenario) -> Outcome:
+        """The outcome of ``scenario`` (checked against the data first; a bad change is a ScenarioError)."""
+        from . import resources as res
+
+        portfolio = apply(self.portfolio, scenario) if scenario.changes else self.portfolio
+        cap = res.capacity(portfolio, self.start, self.end, freq="W")
+        need = res.demand(portfolio, self.start, self.end, freq="W")
+        people = portfolio.resources
+        grid = res.periods(self.start, self.end, "W")
+        n, m = len(people), grid.size
+        cap_hours = cap["capacity_hours"].to_numpy().reshape(n, m)
+        who = people["resource_id"].astype(str).to_numpy()
+        index = pd.Index(who)
+        named = need["resource_id"].notna().to_numpy()
+        person = index.get_indexer(need["resource_id"].astype(str).to_numpy())
+        period = grid.get_indexer(pd.DatetimeIndex(need["period"]))
+        hours = need["demand_hours"].to_numpy()
+        on = named & (person >= 0) & (period >= 0)
+        load = np.bincount(person[on] * m + period[on], weights=hours[on], minlength=n * m).reshape(n, m)
+        teams, team_of = np.unique(people["team"].astype(str).to_numpy(), return_inverse=True)
+        team_cap = np.zeros((teams.size, m))
+        team_load = np.zeros((teams.size, m))
+        np.add.at(team_cap, team_of, cap_hours)
+        np.add.at(team_load, team_of, load)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            share = np.where(team_cap > 0, team_load / team_cap, np.nan)
+        frame = lambda values: pd.DataFrame(values, index=pd.Index(teams, name="team"), columns=grid)  # noqa: E731
+        over = self._over(people, need[on], person[on], period[on], cap_hours, load, grid)
+        rates = people["cost_rate"].astype(float).fillna(0.0).to_numpy()
+        gaps = need.loc[~named].groupby("role", observed=True)["demand_hours"].sum()
+        dates = self._dates(portfolio, scenario)
+        base = self.baseline.dates.set_index("project_id")["finish"] if scenario.changes else None
+        dates["baseline_finish"] = dates["finish"] if base is None else dates["project_id"].map(base)
+        dates["delay_days"] = (dates["finish"] - dates["baseline_finish"]).dt.days
+        with np.errstate(invalid="ignore"):
+            peak = float(np.nanmax(share)) if np.isfinite(share).any() else float("nan")
+        kpis = {
+            "peak_utilisation": peak,
+            "average_utilisation": float(team_load.sum() / max(team_cap.sum(), 1e-9)),
+            "person_weeks_over": len(over),
+            "hours_over": float(over["over_hours"].sum()),
+            "cost": float((load * rates[:, None]).sum()),
+            "unassigned_hours": float(gaps.sum()),
+            "projects_later": int((dates["delay_days"] > 0).sum()),
+            "capacity_hours": float(team_cap.sum()),
+            "demand_hours": float(team_load.sum()),
+        }
+        by_person = pd.Index(who, name="resource_id")
+        return Outcome(
+            scenario.name, grid, frame(team_cap), frame(team_load), frame(share), over, dates, gaps, kpis,
+            available=pd.DataFrame(cap_hours, index=by_person, columns=grid),
+            load=pd.DataFrame(load, index=by_person, columns=grid),
+        )  # fmt: skip
+
+    @staticmethod
+    def _over(people, need, person, period, cap_hours, load, grid) -> pd.DataFrame:
+        """Person-weeks where named demand exceeds capacity, with the projects booking them."""
+        rows, cols = np.nonzero(load > cap_hours + 1e-9)
+        m = grid.size
+        cell = rows * m + cols
+        mine = np.isin(person * m + period, cell) & (need["demand_hours"].to_numpy() > 0)
+        booked = pd.DataFrame({"cell": (person * m + period)[mine], "project_id": need["project_id"].to_numpy()[mine]})
+        projects = booked.drop_duplicates().sort_values(["cell", "project_id"]).groupby("cell")["project_id"]
+        names = projects.agg(", ".join)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            share = np.where(cap_hours[rows, cols] > 0, load[rows, cols] / cap_hours[rows, cols], np.nan)
+        out = pd.DataFrame(
+            {
+                "resource_id": people["resource_id"].to_numpy()[rows],
+                "name": people["name"].to_numpy()[rows],
+                "team": people["team"].to_numpy()[rows],
+                "period": grid[cols],
+                "capacity_hours": cap_hours[rows, cols],
+                "demand_hours": load[rows, cols],
+                "over_hours": load[rows, cols] - cap_hours[rows, cols],
+                "utilisation": share,
+                "projects": names.reindex(cell).to_numpy(),
+            }
+        )
+        return out.sort_values(["period", "over_hours"], ascending=[True, False], ignore_index=True)
+
+
+KPI_LABELS = {  # key -> (label for readers, unit)
+    "peak_utilisation": ("Peak team utilisation", "share"),
+    "average_utilisation": ("Average utilisation", "share"),
+    "person_weeks_over": ("Person-weeks over capacity", "weeks"),
+    "hours_over": ("Hours over capacity", "hours"),
+    "cost": ("Cost of booked hours", "currency"),
+    "unassigned_hours": ("Unassigned role demand", "hours"),
+    "projects_later": ("Projects finishing later", "projects"),
+}
+
+
+def compare(planner: Planner, *scenarios: Scenario) -> pd.DataFrame:
+    """Baseline and scenarios side by side: the KPIs, then each live project's finish.
+
+    One row per measure (``measure``, ``unit``) and one column per outcome,
+    baseline first. Finish rows hold dates; a cancelled project's finish is blank.
+    """
+    outcomes = [planner.baseline, *(planner.evaluate(s) for s in scenarios)]
+    names = [o.scenario for o in outcomes]
+    if len(set(names)) < len(names):
+        raise ValueError(f"scenario names must differ to be compared side by side (found {', '.join(names)})")
+    rows = [
+        {"measure": label, "unit": unit, **{o.scenario: o.kpis[key] for o in outcomes}}
+        for key, (label, unit) in KPI_LABELS.items()
+    ]
+    base = planner.baseline.dates
+    for project, name in base.loc[base["live"], ["project_id", "name"]].itertuples(False):
+        finish = {o.scenario: o.dates.set_index("project_id")["finish"].get(project, pd.NaT) for o in outcomes}
+        rows.append({"measure": f"Finish {project} {name}", "unit": "date", **finish})
+    return pd.DataFrame(rows)
+
+
+__all__ = ["KPI_LABELS", "Outcome", "Planner", "compare"]
