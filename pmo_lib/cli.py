@@ -483,6 +483,87 @@ def exercises_export(out: Path) -> None:
     click.echo(f"Wrote {len(table)} rows for {table['learner'].nunique()} learner(s) to {out}")
 
 
+@main.command(short_help="What-if report of a scenario file against today's plan (HTML and notebook).")
+@click.argument("scenario_file", metavar="SCENARIO.yaml", type=click.Path(path_type=Path))
+@click.option("--compare", "others", multiple=True, type=click.Path(path_type=Path),
+              help="Another scenario file to compare side by side (repeat for more).")  # fmt: skip
+@click.option("--data", default="datasets/sample", show_default=True, type=click.Path(path_type=Path))
+@click.option("--out", default="reports/whatif", show_default=True, type=click.Path(path_type=Path))
+@click.option("--weeks", type=click.IntRange(1, 260), default=26, show_default=True, help="Planning window [weeks].")
+@click.option("--currency", default="GBP", show_default=True)
+def whatif(scenario_file: Path, others, data: Path, out: Path, weeks: int, currency: str) -> None:
+    """Run notebooks/resource_planning.ipynb on SCENARIO.yaml and write <out>/<scenario>.html and .ipynb.
+
+    Every scenario file is checked against the data before the notebook
+    starts; a broken file lists each problem and exits 2. The key figures
+    are printed too: the same numbers as the report and the planner.
+    """
+    from .errors import PMOError
+    from .planner import Planner, compare
+    from .reporting import slug
+    from .run import NOTEBOOKS, run_notebook
+    from .scenarios import ScenarioError, load
+
+    portfolio = _load_or_exit("whatif", data)
+    try:
+        chosen = load(scenario_file, portfolio)
+        extra = [load(path, portfolio) for path in others]
+        table = compare(Planner(portfolio, weeks=weeks), chosen, *extra)
+    except (ScenarioError, ValueError) as exc:
+        _usage_error("whatif", str(exc))
+    parameters = {
+        "data": str(data.resolve()),
+        "scenario": str(scenario_file.resolve()),
+        "compare": [str(p.resolve()) for p in others],
+        "horizon_weeks": weeks,
+        "currency": currency,
+    }
+    try:
+        written = run_notebook(NOTEBOOKS / "resource_planning.ipynb", out, parameters, stem=slug(chosen.name))
+    except PMOError as exc:
+        click.echo(f"pmo whatif: {exc}", err=True)
+        sys.exit(EXIT_DATA)
+    click.echo(_figures(table))
+    for path in written:
+        click.echo(f"Wrote {path}")
+
+
+def _figures(table) -> str:
+    """The comparison's KPI rows as plain text for the terminal."""
+    import pandas as pd
+
+    kpis = table[table["unit"] != "date"]
+    names = list(table.columns[2:])
+    width = max(12, *(len(n) for n in names))
+    lines = [f"{'':<28}" + "".join(f"{n:>{width + 2}}" for n in names)]
+    for row in kpis.itertuples(index=False):
+        cells = []
+        for value in row[2:]:
+            if pd.isna(value):
+                cells.append("-")
+            elif row.unit == "share":
+                cells.append(f"{value:.0%}")
+            else:
+                cells.append(f"{value:,.0f}")
+        lines.append(f"{row.measure:<28}" + "".join(f"{c:>{width + 2}}" for c in cells))
+    moved = table[(table["unit"] == "date")]
+    later = [
+        f"  {row.measure.removeprefix('Finish ')}: {row[2]:%Y-%m-%d} -> {value:%Y-%m-%d} ({name})"
+        for row in moved.itertuples(index=False)
+        for name, value in zip(names[1:], row[3:], strict=True)
+        if not pd.isna(value) and not pd.isna(row[2]) and value != row[2]
+    ]
+    cancelled = [
+        f"  {row.measure.removeprefix('Finish ')}: cancelled ({name})"
+        for row in moved.itertuples(index=False)
+        for name, value in zip(names[1:], row[3:], strict=True)
+        if pd.isna(value) and not pd.isna(row[2])
+    ]
+    if later or cancelled:
+        lines += ["Finish dates that move:", *later, *cancelled]
+    return "\n".join(lines)
+
+
 @main.command(short_help="Run the tour notebook on a dataset.")
 @click.option("--data", default="datasets/sample", show_default=True, type=click.Path(path_type=Path))
 @click.option("--out", default="reports/tour", show_default=True, type=click.Path(path_type=Path))

@@ -221,6 +221,41 @@ _CHANGES = {
 }
 
 
+# --- in words -------------------------------------------------------------------------------------------
+
+_WORDS = {
+    "add_person": "Hire {name} ({role}, {team}) at {fte:g} FTE from {start}, at {cost_rate:g} an hour",
+    "remove_person": "{who} leaves on {date}; their bookings end then",
+    "change_fte": "{who} works {fte:g} FTE",
+    "change_booking": "Booking {assignment_id} at {fte:g} FTE",
+    "shift_project": "{project} starts {span} {direction}",
+    "set_priority": "{project} gets priority {priority:g}",
+    "pause_project": "{project} pauses from {date} for {weeks:g} week(s)",
+    "cancel_project": "{project} is cancelled on {date}",
+}
+
+
+def describe(scenario: Scenario, portfolio=None) -> list[str]:
+    """Each change as a sentence for readers, with names from ``portfolio`` when given."""
+    names = {}
+    if portfolio is not None:
+        names.update(zip(portfolio.projects["project_id"], portfolio.projects["name"], strict=True))
+        names.update(zip(portfolio.resources["resource_id"], portfolio.resources["name"], strict=True))
+    lines = []
+    for c in scenario.changes:
+        fields = dict(c)
+        if "project_id" in c:
+            fields["project"] = f"{c['project_id']} {names.get(c['project_id'], '')}".strip()
+        if "resource_id" in c:
+            fields["who"] = f"{names.get(c['resource_id'], c['resource_id'])} ({c['resource_id']})"
+        if c["kind"] == "shift_project":
+            days = int(c["days"])
+            fields["span"] = f"{abs(days) // 7} week(s)" if days % 7 == 0 else f"{abs(days)} day(s)"
+            fields["direction"] = "later" if days >= 0 else "earlier"
+        lines.append(_WORDS[c["kind"]].format(**fields))
+    return lines
+
+
 # --- comparing ------------------------------------------------------------------------------------------
 
 
@@ -294,7 +329,7 @@ def save(scenario: Scenario, path) -> Path:
     path = Path(path)
     body = {"scenario": scenario.name, "description": scenario.description, "changes": scenario.changes}
     with atomic_open(path, "w", encoding="utf-8") as fh:
-        fh.write(yaml.safe_dump(body, sort_keys=False, allow_unicode=True, default_flow_style=None))
+        fh.write(yaml.safe_dump(body, sort_keys=False, allow_unicode=True, default_flow_style=False))
     return path
 
 

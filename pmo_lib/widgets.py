@@ -228,12 +228,14 @@ class WhatIfPlanner:
         Where scenarios are saved and loaded (``*.yaml``).
     currency
         Shown with the cost.
+    engine
+        A :class:`~pmo_lib.planner.Planner` already built on ``portfolio`` (saves building it twice).
     """
 
-    def __init__(self, portfolio, *, weeks: int = 26, start=None, folder=".", currency: str = ""):
+    def __init__(self, portfolio, *, weeks: int = 26, start=None, folder=".", currency: str = "", engine=None):
         import ipywidgets as w
 
-        self.engine = Planner(portfolio, start=start, weeks=weeks)
+        self.engine = engine if engine is not None else Planner(portfolio, start=start, weeks=weeks)
         self.folder = Path(folder)
         self.currency = currency
         self.timings: list[dict] = []  # one entry per redraw: compute_ms, render_ms
@@ -329,10 +331,10 @@ class WhatIfPlanner:
         self._show_hire()
         self.refresh()
 
-    def _ipython_display_(self):
-        from IPython.display import display
-
-        display(self.widget)
+    def _repr_mimebundle_(self, **kwargs):
+        bundle = self.widget._repr_mimebundle_(**kwargs)  # the live widget in JupyterLab
+        bundle["text/plain"] = repr(self)  # stable text where widgets cannot show (and for nbval)
+        return bundle
 
     def __repr__(self) -> str:
         return f"<what-if planner: {self.engine.weeks} weeks from {self.engine.start:%Y-%m-%d}; {len(self.scenario().changes)} change(s)>"
@@ -543,9 +545,9 @@ class WhatIfPlanner:
         return table
 
 
-def planner(portfolio, *, weeks: int = 26, start=None, folder=".", currency: str = "") -> WhatIfPlanner:
-    """The what-if planner on ``portfolio`` (see :class:`WhatIfPlanner`)."""
-    return WhatIfPlanner(portfolio, weeks=weeks, start=start, folder=folder, currency=currency)
+def planner(portfolio, *, weeks: int = 26, start=None, folder=".", currency: str = "", engine=None) -> WhatIfPlanner:
+    """The what-if planner on ``portfolio`` (see :class:`WhatIfPlanner`); ``engine`` reuses a built Planner."""
+    return WhatIfPlanner(portfolio, weeks=weeks, start=start, folder=folder, currency=currency, engine=engine)
 
 
 __all__ = ["Block", "WhatIfPlanner", "compare_table", "dates_table", "heatmap", "kpi_cards", "over_table", "planner"]
