@@ -45,6 +45,7 @@ bench: $(STAMP) ## speed, as ratios against a floor or peer measured in the same
 bench-leveling: $(STAMP) ## levelling quality on PSPLIB j30 and j120 (needs ../shared/psplib)
 	$(BIN)/python benchmarks/psplib.py --set j30 --schedules 5000
 	$(BIN)/python benchmarks/psplib.py --set j120 --limit 60 --schedules 5000
+	$(BIN)/python benchmarks/psplib.py --set j30 --schedules 1000 --exact 10
 
 docs: $(STAMP) ## regenerate the data dictionary and the glossary's column list from the schemas
 	$(BIN)/python -m pmo_lib.dictionary

@@ -92,3 +92,33 @@ def test_a_file_that_is_not_psplib_is_named(tmp_path):
     broken.write_text(text, encoding="latin-1")
     with pytest.raises(PMOError, match="the sections disagree"):
         lv.read_psplib(broken)
+
+
+# --- the exact mode (OR-Tools CP-SAT) -----------------------------------------------------------------------
+
+
+def test_exact_proves_the_hand_example_optimal():
+    p = _problem([0, 3, 2, 0], [(0, 1), (0, 2), (1, 3), (2, 3)], [[0], [2], [2], [0]], [3])
+    result = lv.exact(p, time_limit=5)
+    assert result["optimal"] and result["makespan"] == 5 and result["bound"] == 5
+    assert lv.feasible(p, result["start"])
+
+
+@pytest.mark.parametrize(("name", "optimum"), [("j301_1", 43), ("j3013_4", 72)])
+def test_exact_proves_psplib_optima_and_improves_a_poor_hint(name, optimum):
+    # optima from PSPLIB's j30opt.sm (Demeulemeester and Herroelen)
+    problem = lv.read_psplib(PSPLIB / f"{name}.sm")
+    poor = lv.serial_sgs(problem, lv.priorities(problem, "spt")[None, :])[0]  # a weak rule's plan as the hint
+    result = lv.exact(problem, time_limit=10, hint=poor)
+    assert result["optimal"] and result["makespan"] == optimum == result["bound"]
+    assert lv.feasible(problem, result["start"])
+    assert int(lv.makespan(problem, poor[None, :])[0]) >= optimum
+
+
+def test_exact_without_ortools_says_how_to_install_it(monkeypatch):
+    import sys
+
+    monkeypatch.setitem(sys.modules, "ortools.sat.python", None)  # as if the extra were not installed
+    p = _problem([0, 1, 0], [(0, 1), (1, 2)], [[0], [1], [0]], [1])
+    with pytest.raises(lv.PMOError, match=r"optional extra: pip install -e '\.\[exact\]'"):
+        lv.exact(p)
