@@ -491,7 +491,8 @@ def exercises_export(out: Path) -> None:
 @click.option("--out", default="reports/whatif", show_default=True, type=click.Path(path_type=Path))
 @click.option("--weeks", type=click.IntRange(1, 260), default=26, show_default=True, help="Planning window [weeks].")
 @click.option("--currency", default="GBP", show_default=True)
-def whatif(scenario_file: Path, others, data: Path, out: Path, weeks: int, currency: str) -> None:
+@click.option("--level", is_flag=True, help="Also level tasks against role capacity (priority decides).")
+def whatif(scenario_file: Path, others, data: Path, out: Path, weeks: int, currency: str, level: bool) -> None:
     """Run notebooks/resource_planning.ipynb on SCENARIO.yaml and write <out>/<scenario>.html and .ipynb.
 
     Every scenario file is checked against the data before the notebook
@@ -508,7 +509,7 @@ def whatif(scenario_file: Path, others, data: Path, out: Path, weeks: int, curre
     try:
         chosen = load(scenario_file, portfolio)
         extra = [load(path, portfolio) for path in others]
-        table = compare(Planner(portfolio, weeks=weeks), chosen, *extra)
+        table = compare(Planner(portfolio, weeks=weeks), chosen, *extra, level=level)
     except (ScenarioError, ValueError) as exc:
         _usage_error("whatif", str(exc))
     parameters = {
@@ -517,6 +518,7 @@ def whatif(scenario_file: Path, others, data: Path, out: Path, weeks: int, curre
         "compare": [str(p.resolve()) for p in others],
         "horizon_weeks": weeks,
         "currency": currency,
+        "level": level,
     }
     try:
         written = run_notebook(NOTEBOOKS / "resource_planning.ipynb", out, parameters, stem=slug(chosen.name))
@@ -535,7 +537,8 @@ def _figures(table) -> str:
     kpis = table[table["unit"] != "date"]
     names = list(table.columns[2:])
     width = max(12, *(len(n) for n in names))
-    lines = [f"{'':<28}" + "".join(f"{n:>{width + 2}}" for n in names)]
+    label = max(len(m) for m in kpis["measure"]) + 2
+    lines = [f"{'':<{label}}" + "".join(f"{n:>{width + 2}}" for n in names)]
     for row in kpis.itertuples(index=False):
         cells = []
         for value in row[2:]:
@@ -545,7 +548,7 @@ def _figures(table) -> str:
                 cells.append(f"{value:.0%}")
             else:
                 cells.append(f"{value:,.0f}")
-        lines.append(f"{row.measure:<28}" + "".join(f"{c:>{width + 2}}" for c in cells))
+        lines.append(f"{row.measure:<{label}}" + "".join(f"{c:>{width + 2}}" for c in cells))
     moved = table[(table["unit"] == "date")]
     later = [
         f"  {row.measure.removeprefix('Finish ')}: {row[2]:%Y-%m-%d} -> {value:%Y-%m-%d} ({name})"
@@ -557,7 +560,7 @@ def _figures(table) -> str:
         f"  {row.measure.removeprefix('Finish ')}: cancelled ({name})"
         for row in moved.itertuples(index=False)
         for name, value in zip(names[1:], row[3:], strict=True)
-        if pd.isna(value) and not pd.isna(row[2])
+        if pd.isna(value) and not pd.isna(row[2]) and row.measure.startswith("Finish ")
     ]
     if later or cancelled:
         lines += ["Finish dates that move:", *later, *cancelled]

@@ -137,8 +137,16 @@ class Planner:
 
     # --- the answer --------------------------------------------------------------------------------------
 
-    def evaluate(self, scenario: Scenario) -> Outcome:
-        """The outcome of ``scenario`` (checked against the data first; a bad change is a ScenarioError)."""
+    def evaluate(self, scenario: Scenario, *, level: bool = False) -> Outcome:
+        """The outcome of ``scenario`` (checked against the data first; a bad change is a ScenarioError).
+
+        With ``level=True`` the unfinished tasks are also levelled against
+        role capacity (:func:`pmo_lib.leveling.level`, project priority
+        first) and ``dates`` gains ``levelled_finish``, ``levelled_delay_days``
+        (calendar days against the levelled baseline) and ``cause`` (the role
+        the project waited for); the KPI ``projects_later_levelled`` counts
+        projects whose levelled finish moves later.
+        """
         from . import resources as res
 
         portfolio = apply(self.portfolio, scenario) if scenario.changes else self.portfolio
@@ -171,6 +179,8 @@ class Planner:
         base = self.baseline.dates.set_index("project_id")["finish"] if scenario.changes else None
         dates["baseline_finish"] = dates["finish"] if base is None else dates["project_id"].map(base)
         dates["delay_days"] = (dates["finish"] - dates["baseline_finish"]).dt.days
+        if level:
+            dates = self._levelled(portfolio, dates, scenario)
         with np.errstate(invalid="ignore"):
             peak = float(np.nanmax(share)) if np.isfinite(share).any() else float("nan")
         kpis = {
@@ -183,6 +193,7 @@ class Planner:
             "projects_later": int((dates["delay_days"] > 0).sum()),
             "capacity_hours": float(team_cap.sum()),
             "demand_hours": float(team_load.sum()),
+            **({"projects_later_levelled": int((dates["levelled_delay_days"] > 0).sum())} if level else {}),
         }
         by_person = pd.Index(who, name="resource_id")
         return Outcome(
@@ -190,6 +201,20 @@ class Planner:
             available=pd.DataFrame(cap_hours, index=by_person, columns=grid),
             load=pd.DataFrame(load, index=by_person, columns=grid),
         )  # fmt: skip
+
+    def _levelled(self, portfolio, dates: pd.DataFrame, scenario: Scenario) -> pd.DataFrame:
+        from .leveling import level
+
+        plan = level(portfolio, as_of=self.as_of).projects.set_index("project_id")
+        if not scenario.changes:
+            self._levelled_base = plan["finish"]
+        elif getattr(self, "_levelled_base", None) is None:
+            self._levelled_base = level(self.portfolio, as_of=self.as_of).projects.set_index("project_id")["finish"]
+        base = plan["finish"] if not scenario.changes else self._levelled_base
+        dates["levelled_finish"] = dates["project_id"].map(plan["finish"]).where(dates["live"])
+        dates["levelled_delay_days"] = (dates["levelled_finish"] - dates["project_id"].map(base)).dt.days
+        dates["cause"] = dates["project_id"].map(plan["cause"]).where(dates["live"]).astype("str")
+        return dates
 
     @staticmethod
     def _over(people, need, person, period, cap_hours, load, grid) -> pd.DataFrame:
@@ -230,25 +255,32 @@ KPI_LABELS = {  # key -> (label for readers, unit)
 }
 
 
-def compare(planner: Planner, *scenarios: Scenario) -> pd.DataFrame:
+LEVELLED_KPI = ("Projects finishing later once levelled", "projects")
+
+
+def compare(planner: Planner, *scenarios: Scenario, level: bool = False) -> pd.DataFrame:
     """Baseline and scenarios side by side: the KPIs, then each live project's finish.
 
     One row per measure (``measure``, ``unit``) and one column per outcome,
-    baseline first. Finish rows hold dates; a cancelled project's finish is blank.
+    baseline first. Finish rows hold dates; a cancelled project's finish is
+    blank. With ``level=True`` each project's levelled finish follows too.
     """
-    outcomes = [planner.baseline, *(planner.evaluate(s) for s in scenarios)]
+    base = planner.evaluate(Scenario("baseline"), level=True) if level else planner.baseline
+    outcomes = [base, *(planner.evaluate(s, level=level) for s in scenarios)]
     names = [o.scenario for o in outcomes]
     if len(set(names)) < len(names):
         raise ValueError(f"scenario names must differ to be compared side by side (found {', '.join(names)})")
+    labels = {**KPI_LABELS, **({"projects_later_levelled": LEVELLED_KPI} if level else {})}
     rows = [
         {"measure": label, "unit": unit, **{o.scenario: o.kpis[key] for o in outcomes}}
-        for key, (label, unit) in KPI_LABELS.items()
+        for key, (label, unit) in labels.items()
     ]
-    base = planner.baseline.dates
-    for project, name in base.loc[base["live"], ["project_id", "name"]].itertuples(False):
-        finish = {o.scenario: o.dates.set_index("project_id")["finish"].get(project, pd.NaT) for o in outcomes}
-        rows.append({"measure": f"Finish {project} {name}", "unit": "date", **finish})
+    columns = [("finish", "Finish")] + ([("levelled_finish", "Levelled finish")] if level else [])
+    for project, name in base.dates.loc[base.dates["live"], ["project_id", "name"]].itertuples(False):
+        for column, words in columns:
+            finish = {o.scenario: o.dates.set_index("project_id")[column].get(project, pd.NaT) for o in outcomes}
+            rows.append({"measure": f"{words} {project} {name}", "unit": "date", **finish})
     return pd.DataFrame(rows)
 
 
-__all__ = ["KPI_LABELS", "Outcome", "Planner", "compare"]
+__all__ = ["KPI_LABELS", "LEVELLED_KPI", "Outcome", "Planner", "compare"]

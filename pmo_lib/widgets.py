@@ -30,13 +30,14 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .planner import KPI_LABELS, Outcome, Planner, compare
+from .planner import KPI_LABELS, LEVELLED_KPI, Outcome, Planner, compare
 from .present import escape
 from .scenarios import Scenario, ScenarioError
 
 MAX_ROWS = 15  # rows of the over-allocation list and of the dates table shown on screen
 BLUES = ("#f7fbff", "#deebf7", "#c6dbef", "#9ecae1", "#6baed6", "#4292c6", "#2171b5", "#08519c", "#08306b")
 OVER = "#d55e00"  # Okabe-Ito vermilion, as the report's Red
+LABELS = {**KPI_LABELS, "projects_later_levelled": LEVELLED_KPI}
 
 
 class Block:
@@ -93,7 +94,7 @@ def heatmap(outcome: Outcome) -> Block:
 
 
 def _kpi_text(key: str, value: float) -> str:
-    unit = KPI_LABELS[key][1]
+    unit = LABELS[key][1]
     if not np.isfinite(value):
         return "-"
     if unit == "share":
@@ -107,7 +108,7 @@ def _delta_text(key: str, value: float, base: float) -> str:
     if not (np.isfinite(value) and np.isfinite(base)) or abs(value - base) < 1e-9:
         return "no change"
     diff = value - base
-    unit = KPI_LABELS[key][1]
+    unit = LABELS[key][1]
     shown = f"{100 * diff:+.1f} pts" if unit == "share" else f"{diff:+,.0f}"
     return f"{shown} vs baseline"
 
@@ -115,8 +116,10 @@ def _delta_text(key: str, value: float, base: float) -> str:
 def kpi_cards(outcome: Outcome, baseline: Outcome, currency: str = "") -> Block:
     """The KPIs as cards, each with its change against the baseline."""
     cards, lines = [], []
-    for key, (label, unit) in KPI_LABELS.items():
-        value, base = outcome.kpis[key], baseline.kpis[key]
+    for key, (label, unit) in LABELS.items():
+        if key not in outcome.kpis:
+            continue
+        value, base = outcome.kpis[key], baseline.kpis.get(key, 0)  # the baseline has no levelled lateness
         shown = _kpi_text(key, value) + (f" {currency}" if unit == "currency" and currency else "")
         shown += " h" if unit == "hours" else ""
         delta = _delta_text(key, value, base)
@@ -145,9 +148,12 @@ def _table(frame: pd.DataFrame, caption: str, text: str) -> Block:
 
 
 def dates_table(outcome: Outcome, limit: int | None = MAX_ROWS) -> Block:
-    """Live projects' finish dates with the delay against the baseline, most delayed first."""
+    """Live projects' finish dates with the delay against the baseline, most delayed first (levelled first when levelled)."""
     dates = outcome.dates
-    shown = dates[dates["live"]].sort_values(["delay_days", "finish"], ascending=[False, True], na_position="last")
+    order = ["levelled_delay_days", "delay_days"] if "levelled_delay_days" in dates else ["delay_days"]
+    shown = dates[dates["live"]].sort_values(
+        [*order, "finish"], ascending=[False] * len(order) + [True], na_position="last"
+    )
     cancelled = dates.loc[~dates["live"] & dates["baseline_finish"].notna(), "project_id"]  # by this scenario
     later = int((shown["delay_days"] > 0).sum())
     earlier = int((shown["delay_days"] < 0).sum())
@@ -161,6 +167,12 @@ def dates_table(outcome: Outcome, limit: int | None = MAX_ROWS) -> Block:
             "Delay (days)": shown["delay_days"].map(lambda d: "" if pd.isna(d) else f"{d:+.0f}" if d else "0"),
         }
     )
+    if "levelled_finish" in shown:
+        table["Levelled finish"] = shown["levelled_finish"].dt.strftime("%Y-%m-%d")
+        table["Levelled delay (days)"] = shown["levelled_delay_days"].map(
+            lambda d: "" if pd.isna(d) else f"{d:+.0f}" if d else "0"
+        )
+        table["Waiting for (role)"] = shown["cause"].fillna("")
     rows = table if limit is None else table.head(limit)
     caption = f"Project finish dates ({later} later, {earlier} earlier than the baseline; {len(shown)} live projects)"
     text = f"<finish dates: {len(shown)} live projects, {later} later, {earlier} earlier than the baseline>"
@@ -230,9 +242,13 @@ class WhatIfPlanner:
         Shown with the cost.
     engine
         A :class:`~pmo_lib.planner.Planner` already built on ``portfolio`` (saves building it twice).
+    level
+        Start with levelling against role capacity switched on.
     """
 
-    def __init__(self, portfolio, *, weeks: int = 26, start=None, folder=".", currency: str = "", engine=None):
+    def __init__(
+        self, portfolio, *, weeks: int = 26, start=None, folder=".", currency: str = "", engine=None, level=False
+    ):
         import ipywidgets as w
 
         self.engine = engine if engine is not None else Planner(portfolio, start=start, weeks=weeks)
@@ -265,6 +281,8 @@ class WhatIfPlanner:
         self.pause = w.IntSlider(0, 0, n, description="Pause now for (weeks)", style=style, layout=wide)
         self.cancel = w.Checkbox(False, description="Cancel the project now", style=style)
         self.priority = w.IntSlider(3, 1, 5, description="Priority (1 = highest)", style=style, layout=wide)
+        self.levelling = w.Checkbox(bool(level), description="Level tasks against role capacity (priority decides)",
+                                    style=style, layout=wide)  # fmt: skip
         # people
         self.person = w.Dropdown(
             options=[
@@ -298,7 +316,7 @@ class WhatIfPlanner:
         self.comparison = w.HTML()
         tabs = w.Tab(
             children=[
-                w.VBox([self.project, self.shift, self.pause, self.priority, self.cancel]),
+                w.VBox([self.project, self.shift, self.pause, self.priority, self.cancel, self.levelling]),
                 w.VBox([self.person, self.fte, self.leaves]),
                 w.VBox([self.role, self.hires, self.hire_week]),
                 w.VBox(
@@ -319,6 +337,7 @@ class WhatIfPlanner:
             control.observe(self._person_changed, names="value")
         for control in (self.hires, self.hire_week):
             control.observe(self._hire_changed, names="value")
+        self.levelling.observe(lambda _: self.refresh(), names="value")
         self.project.observe(lambda _: self._show_project(), names="value")
         self.person.observe(lambda _: self._show_person(), names="value")
         self.role.observe(lambda _: self._show_hire(), names="value")
@@ -426,7 +445,7 @@ class WhatIfPlanner:
         """Recompute the outcome of the current scenario and redraw; the times go to :attr:`timings`."""
         t0 = time.perf_counter()
         try:
-            outcome = self.engine.evaluate(self.scenario())
+            outcome = self.engine.evaluate(self.scenario(), level=self.levelling.value)
         except ScenarioError as exc:
             self.status.value = f"<b>This scenario cannot be used.</b><pre>{escape(exc)}</pre>"
             return self.engine.baseline
@@ -537,7 +556,7 @@ class WhatIfPlanner:
         if current.changes and current.name not in {s.name for s in scenarios} | {"baseline"}:
             scenarios.append(current)
         try:
-            table = compare(self.engine, *scenarios)
+            table = compare(self.engine, *scenarios, level=self.levelling.value)
         except ValueError as exc:
             self.comparison.value = f"<b>{escape(exc)}</b>"
             return None
@@ -545,9 +564,13 @@ class WhatIfPlanner:
         return table
 
 
-def planner(portfolio, *, weeks: int = 26, start=None, folder=".", currency: str = "", engine=None) -> WhatIfPlanner:
+def planner(
+    portfolio, *, weeks: int = 26, start=None, folder=".", currency: str = "", engine=None, level=False
+) -> WhatIfPlanner:
     """The what-if planner on ``portfolio`` (see :class:`WhatIfPlanner`); ``engine`` reuses a built Planner."""
-    return WhatIfPlanner(portfolio, weeks=weeks, start=start, folder=folder, currency=currency, engine=engine)
+    return WhatIfPlanner(
+        portfolio, weeks=weeks, start=start, folder=folder, currency=currency, engine=engine, level=level
+    )
 
 
 __all__ = ["Block", "WhatIfPlanner", "compare_table", "dates_table", "heatmap", "kpi_cards", "over_table", "planner"]

@@ -162,3 +162,25 @@ def test_random_scenarios_match_a_full_recomputation(sample, planner, live_proje
     scenario = sc.Scenario("random", changes)
     _same(planner.evaluate(scenario).measures(), sc.measures(sc.apply(sample, scenario), planner.start, planner.end))
     assert np.isfinite(planner.evaluate(scenario).kpis["cost"])
+
+
+def test_levelling_in_the_planner_makes_priority_count(planner):
+    base = planner.evaluate(sc.Scenario("baseline"), level=True)
+    assert (base.dates.loc[base.dates["live"], "levelled_delay_days"] == 0).all()
+    first = planner.evaluate(sc.Scenario("first", [{"kind": "set_priority", "project_id": "P001", "priority": 1}]), level=True)  # fmt: skip
+    dates = first.dates.set_index("project_id")
+    # P001 (priority 4 in the sample) waits for data engineers when levelled; at priority 1 it goes first
+    assert dates.loc["P001", "levelled_delay_days"] < 0
+    assert (dates["levelled_delay_days"] > 0).any()  # someone else now waits
+    late = dates[dates["levelled_delay_days"] > 0]
+    assert late["cause"].notna().all()
+    assert first.kpis["projects_later_levelled"] == len(late)
+    # the unlevelled numbers do not move with priority
+    assert (first.dates["delay_days"].dropna() == 0).all()
+
+
+def test_compare_can_add_the_levelled_finishes(planner):
+    table = compare(planner, sc.Scenario("first", [{"kind": "set_priority", "project_id": "P001", "priority": 1}]), level=True)  # fmt: skip
+    rows = table.set_index("measure")
+    assert rows.loc["Levelled finish P001 Customer Portal", "first"] < rows.loc["Levelled finish P001 Customer Portal", "baseline"]  # fmt: skip
+    assert rows.loc["Projects finishing later once levelled", "baseline"] == 0

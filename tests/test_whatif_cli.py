@@ -28,7 +28,7 @@ def test_sample_scenarios_are_valid_and_described():
 @pytest.mark.slow
 def test_whatif_writes_the_report_with_the_planners_numbers(pmo, tmp_path):
     delay, hire = SCENARIOS / "delay-customer-portal.yaml", SCENARIOS / "hire-two-developers.yaml"
-    result = pmo("whatif", str(delay), "--compare", str(hire), "--out", str(tmp_path))
+    result = pmo("whatif", str(delay), "--compare", str(hire), "--out", str(tmp_path), "--level")
     assert result.returncode == 0, result.stderr
     page = (tmp_path / "delay-customer-portal.html").read_text(encoding="utf-8")
     assert (tmp_path / "delay-customer-portal.ipynb").exists()
@@ -45,6 +45,8 @@ def test_whatif_writes_the_report_with_the_planners_numbers(pmo, tmp_path):
     for heading in ("Key figures against today", "Utilisation by team and week", "Project finish dates",
                     "Over-allocated people", "Hire two developers"):  # fmt: skip
         assert heading in page
+    assert "Projects finishing later once levelled" in result.stdout and "Levelled finish" in page
+    assert "levelling on" in page
     assert "import pmo_lib" not in page and not re.search(r"<script[^>]+src=['\"]http", page)
 
 

@@ -148,3 +148,16 @@ def test_the_static_blocks_summarise_in_text(sample):
     text = repr(widgets.heatmap(ui.outcome))
     assert text.startswith("<heat map: 8 teams x 8 weeks from 2026-11-02; peak ")
     assert "Person-weeks over capacity: " in repr(widgets.kpi_cards(ui.outcome, ui.outcome))
+
+
+def test_levelling_shows_levelled_dates_and_who_is_waited_for(ui):
+    ui.levelling.value = True
+    assert "Levelled finish" in ui.dates.value and "Projects finishing later once levelled" in ui.cards.value
+    ui.project.value = "P001"
+    ui.priority.value = 1
+    assert ui.scenario().changes == [{"kind": "set_priority", "project_id": "P001", "priority": 1}]
+    assert ui.outcome.dates.set_index("project_id").loc["P001", "levelled_delay_days"] < 0
+    waiting = ui.outcome.dates[ui.outcome.dates["levelled_delay_days"] > 0]
+    assert len(waiting) and all(
+        f"<td style='padding:2px 6px'>{role}</td>" in ui.dates.value for role in waiting["cause"]
+    )
