@@ -150,20 +150,14 @@ class Planner:
         from . import resources as res
 
         portfolio = apply(self.portfolio, scenario) if scenario.changes else self.portfolio
-        cap = res.capacity(portfolio, self.start, self.end, freq="W")
-        need = res.demand(portfolio, self.start, self.end, freq="W")
         people = portfolio.resources
-        grid = res.periods(self.start, self.end, "W")
+        grid, bounds = res._grid(self.start, self.end, "W")
         n, m = len(people), grid.size
-        cap_hours = cap["capacity_hours"].to_numpy().reshape(n, m)
+        _, _, cap_hours = res._capacity_matrix(portfolio, bounds, m, res.HOURS_PER_DAY)
+        row, period, hours, person = res._demand_pieces(portfolio, bounds, res.HOURS_PER_DAY)
+        named = person >= 0
+        load = np.bincount(person[named] * m + period[named], weights=hours[named], minlength=n * m).reshape(n, m)
         who = people["resource_id"].astype(str).to_numpy()
-        index = pd.Index(who)
-        named = need["resource_id"].notna().to_numpy()
-        person = index.get_indexer(need["resource_id"].astype(str).to_numpy())
-        period = grid.get_indexer(pd.DatetimeIndex(need["period"]))
-        hours = need["demand_hours"].to_numpy()
-        on = named & (person >= 0) & (period >= 0)
-        load = np.bincount(person[on] * m + period[on], weights=hours[on], minlength=n * m).reshape(n, m)
         teams, team_of = np.unique(people["team"].astype(str).to_numpy(), return_inverse=True)
         team_cap = np.zeros((teams.size, m))
         team_load = np.zeros((teams.size, m))
@@ -172,9 +166,10 @@ class Planner:
         with np.errstate(divide="ignore", invalid="ignore"):
             share = np.where(team_cap > 0, team_load / team_cap, np.nan)
         frame = lambda values: pd.DataFrame(values, index=pd.Index(teams, name="team"), columns=grid)  # noqa: E731
-        over = self._over(people, need[on], person[on], period[on], cap_hours, load, grid)
+        over = res.over_table(portfolio, grid, cap_hours, load, row, period, hours, person)
         rates = people["cost_rate"].astype(float).fillna(0.0).to_numpy()
-        gaps = need.loc[~named].groupby("role", observed=True)["demand_hours"].sum()
+        open_roles = portfolio.assignments["role"].take(row[~named]).reset_index(drop=True)
+        gaps = pd.Series(hours[~named]).groupby(open_roles, observed=True).sum()
         dates = self._dates(portfolio, scenario)
         base = self.baseline.dates.set_index("project_id")["finish"] if scenario.changes else None
         dates["baseline_finish"] = dates["finish"] if base is None else dates["project_id"].map(base)
@@ -215,33 +210,6 @@ class Planner:
         dates["levelled_delay_days"] = (dates["levelled_finish"] - dates["project_id"].map(base)).dt.days
         dates["cause"] = dates["project_id"].map(plan["cause"]).where(dates["live"]).astype("str")
         return dates
-
-    @staticmethod
-    def _over(people, need, person, period, cap_hours, load, grid) -> pd.DataFrame:
-        """Person-weeks where named demand exceeds capacity, with the projects booking them."""
-        rows, cols = np.nonzero(load > cap_hours + 1e-9)
-        m = grid.size
-        cell = rows * m + cols
-        mine = np.isin(person * m + period, cell) & (need["demand_hours"].to_numpy() > 0)
-        booked = pd.DataFrame({"cell": (person * m + period)[mine], "project_id": need["project_id"].to_numpy()[mine]})
-        projects = booked.drop_duplicates().sort_values(["cell", "project_id"]).groupby("cell")["project_id"]
-        names = projects.agg(", ".join)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            share = np.where(cap_hours[rows, cols] > 0, load[rows, cols] / cap_hours[rows, cols], np.nan)
-        out = pd.DataFrame(
-            {
-                "resource_id": people["resource_id"].to_numpy()[rows],
-                "name": people["name"].to_numpy()[rows],
-                "team": people["team"].to_numpy()[rows],
-                "period": grid[cols],
-                "capacity_hours": cap_hours[rows, cols],
-                "demand_hours": load[rows, cols],
-                "over_hours": load[rows, cols] - cap_hours[rows, cols],
-                "utilisation": share,
-                "projects": names.reindex(cell).to_numpy(),
-            }
-        )
-        return out.sort_values(["period", "over_hours"], ascending=[True, False], ignore_index=True)
 
 
 KPI_LABELS = {  # key -> (label for readers, unit)

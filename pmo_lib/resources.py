@@ -47,10 +47,12 @@ def _bounds(grid: pd.DatetimeIndex, freq: str) -> np.ndarray:
     return np.append(grid.to_numpy(), np.datetime64(last)).astype("datetime64[D]")
 
 
-def _spread_days(cal, calendars, first, last, bounds):
+def _spread_days(cal, names: list[str], codes, first, last, bounds):
     """Working days of each interval [first, last] in each period it overlaps.
 
-    Returns (row, period, days) arrays, one entry per interval and period.
+    ``codes`` gives each interval's calendar as a position in ``names`` (one
+    code for all, or one per interval). Returns (row, period, days) arrays,
+    one entry per interval and period.
     """
     first = np.asarray(first).astype("datetime64[D]")
     after = np.asarray(last).astype("datetime64[D]") + np.timedelta64(1, "D")
@@ -62,18 +64,60 @@ def _spread_days(cal, calendars, first, last, bounds):
     period = np.repeat(lo_p, span) + (np.arange(row.size) - np.repeat(np.cumsum(span) - span, span))
     a = np.maximum(first[row], bounds[period])
     b = np.minimum(after[row], bounds[period + 1])
-    days = cal.count(a, b, np.asarray(calendars, dtype=object)[row] if np.ndim(calendars) else calendars)
-    return row, period, np.nan_to_num(days)
+    days = np.zeros(row.size)
+    code = np.broadcast_to(np.asarray(codes), first.shape)[row]
+    for c in np.unique(code):  # one pass per calendar (a handful), on integer codes
+        rows = np.flatnonzero(code == c)
+        days[rows] = np.busday_count(a[rows], b[rows], busdaycal=cal.busdaycalendar(names[c]))
+    return row, period, days
 
 
 def _calendars(portfolio):
+    """The calendars, their names, the default's code and each person's calendar code."""
     from .calendar import WorkCalendars
 
     cal = WorkCalendars.from_table(portfolio.calendars)
     default = "standard" if "standard" in cal.names else ""
-    names = portfolio.resources["calendar"].astype(object).to_numpy()
-    names = np.where(np.isin(names, cal.names), names, default).astype(object)  # blank or unknown: default
-    return cal, default, names
+    names = [default, *(n for n in cal.names if n != default)]
+    codes = pd.Index(names).get_indexer(portfolio.resources["calendar"].astype(object).to_numpy())
+    return cal, names, np.where(codes >= 0, codes, 0)  # blank or unknown calendar: the default
+
+
+def _grid(start, end, freq):
+    grid = periods(start, end, freq)
+    return grid, _bounds(grid, freq)
+
+
+def _capacity_matrix(portfolio, bounds, m: int, hours_per_day: float):
+    """Working days, leave days and capacity hours per person (rows, in table order) and period."""
+    cal, names, codes = _calendars(portfolio)
+    people = portfolio.resources
+    n = len(people)
+    joined = people["start_date"].fillna(pd.Timestamp("1990-01-01")).to_numpy()
+    left = people["end_date"].fillna(pd.Timestamp("2100-12-31")).to_numpy()
+    row, period, days = _spread_days(cal, names, codes, joined, left, bounds)
+    working = np.bincount(row * m + period, weights=days, minlength=n * m).reshape(n, m)
+    leave = portfolio.leave
+    who = positions(leave["resource_id"], people["resource_id"])
+    keep = who >= 0
+    lrow, lperiod, ldays = _spread_days(
+        cal, names, codes[who[keep]], leave["start"].to_numpy()[keep], leave["finish"].to_numpy()[keep], bounds
+    )
+    away = np.bincount(who[keep][lrow] * m + lperiod, weights=ldays, minlength=n * m).reshape(n, m)
+    away = np.minimum(away, working)  # leave outside employment does not count twice
+    fte = people["fte"].astype(float).fillna(1.0).to_numpy()
+    return working, away, (working - away) * (fte * hours_per_day)[:, None]
+
+
+def _demand_pieces(portfolio, bounds, hours_per_day: float):
+    """Each assignment's hours in each period it overlaps: (assignment row, period, hours, person row or -1)."""
+    cal, names, codes = _calendars(portfolio)
+    jobs = portfolio.assignments
+    who = positions(jobs["resource_id"], portfolio.resources["resource_id"])
+    calendars = np.where(who >= 0, codes[np.maximum(who, 0)] if codes.size else 0, 0)
+    row, period, days = _spread_days(cal, names, calendars, jobs["start"].to_numpy(), jobs["finish"].to_numpy(), bounds)
+    fte = jobs["fte"].astype(float).fillna(0.0).to_numpy()
+    return row, period, days * fte[row] * hours_per_day, who[row]
 
 
 def capacity(portfolio, start, end, *, freq: str = "W", hours_per_day: float = HOURS_PER_DAY) -> pd.DataFrame:
@@ -82,31 +126,17 @@ def capacity(portfolio, start, end, *, freq: str = "W", hours_per_day: float = H
     Returns one row per person and period: ``resource_id``, ``period``
     (first day), ``working_days``, ``leave_days``, ``capacity_hours``.
     """
-    grid = periods(start, end, freq)
-    bounds = _bounds(grid, freq)
-    cal, _, names = _calendars(portfolio)
+    grid, bounds = _grid(start, end, freq)
     people = portfolio.resources
     n, m = len(people), grid.size
-    joined = people["start_date"].fillna(pd.Timestamp("1990-01-01")).to_numpy()
-    left = people["end_date"].fillna(pd.Timestamp("2100-12-31")).to_numpy()
-    row, period, days = _spread_days(cal, names, joined, left, bounds)
-    working = np.bincount(row * m + period, weights=days, minlength=n * m).reshape(n, m)
-    leave = portfolio.leave
-    who = positions(leave["resource_id"], people["resource_id"])
-    keep = who >= 0
-    lrow, lperiod, ldays = _spread_days(
-        cal, names[who[keep]], leave["start"].to_numpy()[keep], leave["finish"].to_numpy()[keep], bounds
-    )
-    away = np.bincount(who[keep][lrow] * m + lperiod, weights=ldays, minlength=n * m).reshape(n, m)
-    away = np.minimum(away, working)  # leave outside employment does not count twice
-    fte = people["fte"].astype(float).fillna(1.0).to_numpy()
+    working, away, hours = _capacity_matrix(portfolio, bounds, m, hours_per_day)
     return pd.DataFrame(
         {
-            "resource_id": np.repeat(people["resource_id"].to_numpy(), m),
+            "resource_id": people["resource_id"].take(np.repeat(np.arange(n), m)).to_numpy(),
             "period": np.tile(grid.to_numpy(), n),
             "working_days": working.ravel(),
             "leave_days": away.ravel(),
-            "capacity_hours": ((working - away) * (fte * hours_per_day)[:, None]).ravel(),
+            "capacity_hours": hours.ravel(),
         }
     )
 
@@ -117,48 +147,56 @@ def demand(portfolio, start, end, *, freq: str = "W", hours_per_day: float = HOU
     Columns: ``assignment_id``, ``project_id``, ``resource_id`` (blank for an
     unnamed role demand), ``role``, ``period``, ``demand_hours``.
     """
-    grid = periods(start, end, freq)
-    bounds = _bounds(grid, freq)
-    cal, default, names = _calendars(portfolio)
+    grid, bounds = _grid(start, end, freq)
+    row, period, hours, _ = _demand_pieces(portfolio, bounds, hours_per_day)
     jobs = portfolio.assignments
-    who = positions(jobs["resource_id"], portfolio.resources["resource_id"])
-    calendars = np.where(who >= 0, names[np.maximum(who, 0)] if names.size else default, default)
-    row, period, days = _spread_days(cal, calendars, jobs["start"].to_numpy(), jobs["finish"].to_numpy(), bounds)
-    fte = jobs["fte"].astype(float).fillna(0.0).to_numpy()
-    return pd.DataFrame(
-        {
-            "assignment_id": jobs["assignment_id"].to_numpy()[row],
-            "project_id": jobs["project_id"].to_numpy()[row],
-            "resource_id": jobs["resource_id"].to_numpy()[row],
-            "role": jobs["role"].to_numpy()[row],
-            "period": grid.to_numpy()[period],
-            "demand_hours": days * fte[row] * hours_per_day,
-        }
+    pick = {c: jobs[c].take(row).reset_index(drop=True) for c in ("assignment_id", "project_id", "resource_id", "role")}
+    return pd.DataFrame({**pick, "period": grid.to_numpy()[period], "demand_hours": hours})
+
+
+def load(portfolio, start, end, *, freq: str = "W", hours_per_day: float = HOURS_PER_DAY):
+    """Capacity and named demand as person x period matrices, plus the unnamed role demand.
+
+    Returns ``(grid, capacity_hours, demand_hours, open_roles)``: the periods,
+    two arrays of shape (people in table order, periods) [hours], and a
+    Series of unnamed demand per (role, period) [hours]. The fast path under
+    :func:`utilisation`, :func:`over_allocated` and the what-if planner.
+    """
+    grid, bounds = _grid(start, end, freq)
+    n, m = len(portfolio.resources), grid.size
+    _, _, cap = _capacity_matrix(portfolio, bounds, m, hours_per_day)
+    row, period, hours, who = _demand_pieces(portfolio, bounds, hours_per_day)
+    named = who >= 0
+    booked = np.bincount(who[named] * m + period[named], weights=hours[named], minlength=n * m).reshape(n, m)
+    roles = portfolio.assignments["role"].take(row[~named]).reset_index(drop=True)
+    open_roles = (
+        pd.DataFrame({"role": roles, "period": grid.to_numpy()[period[~named]], "demand_hours": hours[~named]})
+        .groupby(["role", "period"], observed=True)["demand_hours"]
+        .sum()
     )
+    return grid, cap, booked, open_roles
 
 
 def utilisation(portfolio, start, end, *, by: str = "team", freq: str = "W", **options) -> pd.DataFrame:
     """Capacity, named demand and utilisation per ``by`` (``"team"``, ``"role"`` or ``"resource_id"``) and period.
 
-    Only demand on named people counts against capacity; unnamed role demand
-    is reported apart as ``unassigned_hours`` when ``by="role"``.
-    Utilisation is blank where there is no capacity.
+    Only demand on named people counts against capacity (a person's bookings
+    count in their own team and role); unnamed role demand is reported apart
+    as ``unassigned_hours`` when ``by="role"``. Utilisation is blank where
+    there is no capacity.
     """
     if by not in ("team", "role", "resource_id"):
         raise ValueError(f"unknown grouping {by!r}; choose one of: team, role, resource_id")
-    people = portfolio.resources[["resource_id", "team", "role"]]
-    cap = capacity(portfolio, start, end, freq=freq, **options).merge(people, on="resource_id")
-    need = demand(portfolio, start, end, freq=freq, **options)
-    named = need[need["resource_id"].notna()].drop(columns="role").merge(people, on="resource_id")
-    table = (
-        cap.groupby([by, "period"], observed=True)["capacity_hours"]
-        .sum()
-        .to_frame()
-        .join(named.groupby([by, "period"], observed=True)["demand_hours"].sum())
-        .fillna({"demand_hours": 0.0})
-    )
+    grid, cap, booked, open_roles = load(portfolio, start, end, freq=freq, **options)
+    groups, of = np.unique(portfolio.resources[by].astype(str).to_numpy(), return_inverse=True)
+    m = grid.size
+    group_cap = np.zeros((groups.size, m))
+    group_load = np.zeros((groups.size, m))
+    np.add.at(group_cap, of, cap)
+    np.add.at(group_load, of, booked)
+    index = pd.MultiIndex.from_product([groups, grid], names=[by, "period"])
+    table = pd.DataFrame({"capacity_hours": group_cap.ravel(), "demand_hours": group_load.ravel()}, index=index)
     if by == "role":
-        open_roles = need[need["resource_id"].isna()].groupby(["role", "period"], observed=True)["demand_hours"].sum()
         table = table.join(open_roles.rename("unassigned_hours"), how="outer").fillna(0.0)
     with np.errstate(divide="ignore", invalid="ignore"):
         table["utilisation"] = np.where(
@@ -175,21 +213,59 @@ def over_allocated(portfolio, start, end, *, freq: str = "W", threshold: float =
     (demand - threshold x capacity), ``utilisation``, ``projects`` (the
     projects booking them that period, comma-separated).
     """
-    cap = capacity(portfolio, start, end, freq=freq, **options)
-    need = demand(portfolio, start, end, freq=freq, **options)
-    named = need[need["resource_id"].notna()]
-    per = named.groupby(["resource_id", "period"], observed=True)["demand_hours"].sum()
-    table = cap.set_index(["resource_id", "period"]).join(per, how="inner")
-    over = table[table["demand_hours"] > threshold * table["capacity_hours"] + 1e-9].copy()
-    over["over_hours"] = over["demand_hours"] - threshold * over["capacity_hours"]
+    hours_per_day = options.get("hours_per_day", HOURS_PER_DAY)
+    grid, bounds = _grid(start, end, freq)
+    people = portfolio.resources
+    n, m = len(people), grid.size
+    _, _, cap = _capacity_matrix(portfolio, bounds, m, hours_per_day)
+    row, period, hours, who = _demand_pieces(portfolio, bounds, hours_per_day)
+    named = who >= 0
+    booked = np.bincount(who[named] * m + period[named], weights=hours[named], minlength=n * m).reshape(n, m)
+    return over_table(portfolio, grid, cap, booked, row, period, hours, who, threshold)
+
+
+def over_table(portfolio, grid, cap, booked, row, period, hours, who, threshold: float = 1.0) -> pd.DataFrame:
+    """The over-allocation rows from the matrices and demand pieces (see :func:`over_allocated`)."""
+    people = portfolio.resources
+    m = grid.size
+    rows, cols = np.nonzero(booked > threshold * cap + 1e-9)
+    cell = rows * m + cols
+    piece = np.where(who >= 0, who * m + period, -1)
+    mine = np.isin(piece, cell) & (hours > 0)
+    c, b = cap[rows, cols], booked[rows, cols]
     with np.errstate(divide="ignore", invalid="ignore"):
-        over["utilisation"] = np.where(
-            over["capacity_hours"] > 0, over["demand_hours"] / over["capacity_hours"], np.nan
-        )
-    booked = named.loc[named["demand_hours"] > 0, ["resource_id", "period", "project_id"]].drop_duplicates()
-    booked = booked.sort_values(["resource_id", "period", "project_id"])
-    over["projects"] = booked.groupby(["resource_id", "period"])["project_id"].agg(", ".join).reindex(over.index)
-    people = portfolio.resources.set_index("resource_id")[["name", "team"]]
-    out = over.reset_index().join(people, on="resource_id")
-    columns = ["resource_id", "name", "team", "period", "capacity_hours", "demand_hours", "over_hours"]
-    return out[[*columns, "utilisation", "projects"]].sort_values(["period", "over_hours"], ascending=[True, False])
+        share = np.where(c > 0, b / c, np.nan)
+    out = pd.DataFrame(
+        {
+            "resource_id": people["resource_id"].take(rows).to_numpy(),
+            "name": people["name"].take(rows).to_numpy(),
+            "team": people["team"].take(rows).to_numpy(),
+            "period": grid[cols],
+            "capacity_hours": c,
+            "demand_hours": b,
+            "over_hours": b - threshold * c,
+            "utilisation": share,
+            "projects": _joined(cell, piece[mine], portfolio.assignments["project_id"].take(row[mine])),
+        }
+    )
+    return out.sort_values(["period", "over_hours"], ascending=[True, False], ignore_index=True)
+
+
+def _joined(cells: np.ndarray, piece_cell: np.ndarray, projects: pd.Series) -> pd.Series:
+    """For each of ``cells``, the distinct projects of its pieces in order, comma-separated (joined by Arrow)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if piece_cell.size == 0:
+        return pd.Series([None] * cells.size, dtype="str")
+    codes, names = pd.factorize(projects, sort=True)
+    order = np.lexsort((codes, piece_cell))
+    key, code = piece_cell[order], codes[order]
+    keep = np.r_[True, (key[1:] != key[:-1]) | (code[1:] != code[:-1])]  # one entry per cell and project
+    key, code = key[keep], code[keep]
+    starts = np.flatnonzero(np.r_[True, key[1:] != key[:-1]])
+    offsets = pa.array(np.append(starts, key.size).astype(np.int32))
+    lists = pa.ListArray.from_arrays(offsets, pa.array(np.asarray(names, dtype=object)[code], pa.string()))
+    text = pc.binary_join(lists, ", ").to_numpy(zero_copy_only=False)
+    where = np.minimum(np.searchsorted(key[starts], cells), starts.size - 1)
+    return pd.Series(np.where(key[starts][where] == cells, text[where], None), dtype="str")
