@@ -269,3 +269,102 @@ def _joined(cells: np.ndarray, piece_cell: np.ndarray, projects: pd.Series) -> p
     text = pc.binary_join(lists, ", ").to_numpy(zero_copy_only=False)
     where = np.minimum(np.searchsorted(key[starts], cells), starts.size - 1)
     return pd.Series(np.where(key[starts][where] == cells, text[where], None), dtype="str")
+
+
+def under_used(portfolio, start, end, *, freq: str = "W", threshold: float = 0.5, **options) -> pd.DataFrame:
+    """People booked below ``threshold`` x their capacity in a period: spare hours to offer other projects.
+
+    One row per person and period with capacity: ``resource_id``, ``name``,
+    ``team``, ``role``, ``period``, ``capacity_hours``, ``demand_hours``,
+    ``spare_hours`` (capacity - demand) [hours], ``utilisation`` [share].
+    """
+    grid, cap, booked, _ = load(portfolio, start, end, freq=freq, **options)
+    rows, cols = np.nonzero((cap > 0) & (booked < threshold * cap - 1e-9))
+    people = portfolio.resources
+    out = pd.DataFrame(
+        {
+            **{c: people[c].take(rows).to_numpy() for c in ("resource_id", "name", "team", "role")},
+            "period": grid[cols],
+            "capacity_hours": cap[rows, cols],
+            "demand_hours": booked[rows, cols],
+            "spare_hours": cap[rows, cols] - booked[rows, cols],
+            "utilisation": booked[rows, cols] / cap[rows, cols],
+        }
+    )
+    return out.sort_values(["period", "spare_hours"], ascending=[True, False], ignore_index=True)
+
+
+def role_gaps(portfolio, start, end, *, freq: str = "W", hours_per_day: float = HOURS_PER_DAY) -> pd.DataFrame:
+    """How many people of which role are missing in which period, to cover the unnamed role demand.
+
+    Per role and period: ``unassigned_hours`` (demand with no person named),
+    ``spare_hours`` (the role's people's capacity not yet booked, each
+    person's floored at zero so one person's overload does not hide in
+    another's slack), ``gap_hours`` = max(unassigned - spare, 0) and
+    ``gap_fte`` = gap hours / (hours per day x working days in the period on
+    the default calendar) [FTE]. Only roles and periods with unassigned
+    demand are listed; ``gap_fte > 0`` marks a hire or a contractor needed.
+
+    Notes
+    -----
+    Capacity planning by role against unnamed demand, as in PMBOK 9.2.3.1
+    (resource requirements) and 9.3 (acquire resources).
+    """
+    grid, cap, booked, open_roles = load(portfolio, start, end, freq=freq, hours_per_day=hours_per_day)
+    if open_roles.empty:
+        columns = ["role", "period", "unassigned_hours", "spare_hours", "gap_hours", "gap_fte"]
+        return pd.DataFrame(columns=columns)
+    roles, of = np.unique(portfolio.resources["role"].astype(str).to_numpy(), return_inverse=True)
+    spare = np.zeros((roles.size, grid.size))
+    np.add.at(spare, of, np.maximum(cap - booked, 0.0))
+    table = open_roles.rename("unassigned_hours").reset_index()
+    r = pd.Index(roles).get_indexer(table["role"].astype(str))
+    p = grid.get_indexer(pd.DatetimeIndex(table["period"]))
+    table["spare_hours"] = np.where(r >= 0, spare[np.maximum(r, 0), p], 0.0)
+    table["gap_hours"] = np.maximum(table["unassigned_hours"] - table["spare_hours"], 0.0)
+    cal, names, _ = _calendars(portfolio)
+    bounds = _bounds(grid, freq)
+    days = np.busday_count(bounds[:-1], bounds[1:], busdaycal=cal.busdaycalendar(names[0]))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        table["gap_fte"] = np.where(days[p] > 0, table["gap_hours"] / (hours_per_day * days[p]), 0.0)
+    return table.sort_values(["period", "gap_fte"], ascending=[True, False], ignore_index=True)
+
+
+def demand_cost(portfolio, start, end, *, by: str = "project_id", freq: str = "W", **options) -> pd.DataFrame:
+    """Cost of the booked hours per ``by`` (``"project_id"``, ``"role"`` or ``"team"``) and period.
+
+    Named bookings cost the person's hourly rate; an unnamed role demand
+    costs the median rate of the people in that role; hours of a role nobody
+    holds have no rate and are counted as ``unpriced_hours``. Columns:
+    ``by``, ``period``, ``hours``, ``cost`` [currency], ``unpriced_hours``.
+    """
+    if by not in ("project_id", "role", "team"):
+        raise ValueError(f"unknown grouping {by!r}; choose one of: project_id, role, team")
+    hours_per_day = options.get("hours_per_day", HOURS_PER_DAY)
+    grid, bounds = _grid(start, end, freq)
+    row, period, hours, who = _demand_pieces(portfolio, bounds, hours_per_day)
+    people, jobs = portfolio.resources, portfolio.assignments
+    rates = people["cost_rate"].astype(float).to_numpy()
+    role_rate = people.groupby("role", observed=True)["cost_rate"].median()
+    roles = jobs["role"].take(row).reset_index(drop=True)
+    rate = np.where(who >= 0, rates[np.maximum(who, 0)], roles.map(role_rate).astype(float).to_numpy())
+    if by == "team":
+        team_of_role = people.groupby("role", observed=True)["team"].agg(lambda s: s.mode().iloc[0])
+        named_team = people["team"].take(np.maximum(who, 0)).reset_index(drop=True)
+        key = named_team.where(pd.Series(who >= 0), roles.map(team_of_role))
+    else:
+        key = roles if by == "role" else jobs["project_id"].take(row).reset_index(drop=True)
+    frame = pd.DataFrame(
+        {
+            by: key,
+            "period": grid.to_numpy()[period],
+            "hours": hours,
+            "cost": np.where(np.isnan(rate), 0.0, hours * rate),
+            "unpriced_hours": np.where(np.isnan(rate), hours, 0.0),
+        }
+    )
+    return (
+        frame.groupby([by, "period"], observed=True, dropna=False)[["hours", "cost", "unpriced_hours"]]
+        .sum()
+        .reset_index()
+    )

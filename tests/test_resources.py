@@ -112,3 +112,47 @@ def test_hours_add_up_whatever_the_periods(offset, length, freq):
     days = np.where(hi > lo, cal.count(lo, hi, names), 0)
     expected = (days * jobs["fte"].to_numpy() * res.HOURS_PER_DAY).sum()
     assert need["demand_hours"].sum() == pytest.approx(expected)
+
+
+def test_under_used_lists_spare_hours(hand):
+    spare = res.under_used(hand, "2026-11-02", "2026-11-13").set_index(["resource_id", "period"])
+    # B joins on Wed 4 Nov and nobody books them that week: 3 days x 0.5 FTE x 7.5 h spare;
+    # week 2 B is booked 7.5 of 15 h = 50 %, not below the 50 % threshold; A is over-allocated both weeks
+    assert list(spare.index) == [("B", WEEK1)]
+    assert spare.loc[("B", WEEK1), "spare_hours"] == 11.25 and spare.loc[("B", WEEK1), "utilisation"] == 0
+    wider = res.under_used(hand, "2026-11-02", "2026-11-13", threshold=0.6)
+    assert ("B", WEEK2) in set(zip(wider["resource_id"], wider["period"], strict=True))
+
+
+def test_role_gaps_count_the_people_missing(hand):
+    gaps = res.role_gaps(hand, "2026-11-02", "2026-11-13").set_index(["role", "period"])
+    # 30 h of unnamed tester demand in week 2, no testers: 30 / (7.5 h x 4 working days) = 1 tester missing
+    assert list(gaps.index) == [("tester", WEEK2)]
+    assert gaps.loc[("tester", WEEK2), ["unassigned_hours", "spare_hours", "gap_hours", "gap_fte"]].tolist() == [
+        30.0, 0.0, 30.0, 1.0
+    ]  # fmt: skip
+
+
+def test_role_gaps_use_spare_capacity_of_the_role_first(hand):
+    import dataclasses
+
+    jobs = hand.assignments.copy()
+    jobs.loc[jobs["assignment_id"] == "X4", "role"] = "developer"  # the open demand is for a developer now
+    gaps = res.role_gaps(dataclasses.replace(hand, assignments=jobs), "2026-11-02", "2026-11-13")
+    row = gaps.set_index(["role", "period"]).loc[("developer", WEEK2)]
+    # developers' spare in week 2: A is over (floored at 0), B has 15 - 7.5 = 7.5 h; 30 - 7.5 = 22.5 h missing
+    assert row["spare_hours"] == 7.5 and row["gap_hours"] == 22.5 and row["gap_fte"] == pytest.approx(0.75)
+
+
+def test_demand_cost_prices_named_and_unnamed_hours(hand):
+    cost = res.demand_cost(hand, "2026-11-02", "2026-11-13").groupby("project_id")[["hours", "cost", "unpriced_hours"]].sum()  # fmt: skip
+    # P1: A 37.5 + 30 h and B 7.5 h at 60 = 4,500; P2: A 12 h at 60 = 720, and 30 tester hours with no tester rate
+    assert cost.loc["P1"].tolist() == [75.0, 4500.0, 0.0]
+    assert cost.loc["P2", "cost"] == pytest.approx(720.0) and cost.loc["P2", "unpriced_hours"] == 30.0
+    by_role = res.demand_cost(hand, "2026-11-02", "2026-11-13", by="role").groupby("role")["cost"].sum()
+    assert by_role["developer"] == pytest.approx(5220.0)
+    by_team = res.demand_cost(hand, "2026-11-02", "2026-11-13", by="team")
+    assert by_team.loc[by_team["team"] == "Build", "cost"].sum() == pytest.approx(5220.0)
+    assert by_team.loc[by_team["team"].isna(), "unpriced_hours"].sum() == 30.0  # no tester team to charge
+    with pytest.raises(ValueError, match="project_id, role, team"):
+        res.demand_cost(hand, "2026-11-02", "2026-11-13", by="site")
