@@ -41,6 +41,7 @@ lab: $(STAMP) ## open JupyterLab on the repository
 bench: $(STAMP) ## speed, as ratios against a floor or peer measured in the same run
 	@$(BIN)/python -m pip install --quiet -e ".[dev,bench]"
 	$(BIN)/python benchmarks/run.py
+	$(BIN)/python benchmarks/planner.py
 
 bench-leveling: $(STAMP) ## levelling quality on PSPLIB j30 and j120 (needs ../shared/psplib)
 	$(BIN)/python benchmarks/psplib.py --set j30 --schedules 5000
