@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 MONTH ?= 2026-10
 
-.PHONY: setup report test test-fast lint notebooks lab bench bench-leveling docs sample clean
+.PHONY: setup report test test-fast lint notebooks lab bench bench-leveling bench-browser docs sample clean
 
 $(STAMP): pyproject.toml
 	@$(PY) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { echo "PMO Lab needs Python 3.11 or newer ($(PY) is older)"; exit 1; }
@@ -47,6 +47,10 @@ bench-leveling: $(STAMP) ## levelling quality on PSPLIB j30 and j120 (needs ../s
 	$(BIN)/python benchmarks/psplib.py --set j30 --schedules 5000
 	$(BIN)/python benchmarks/psplib.py --set j120 --limit 60 --schedules 5000
 	$(BIN)/python benchmarks/psplib.py --set j30 --schedules 1000 --exact 10
+
+bench-browser: $(STAMP) ## the what-if planner in JupyterLab, driven by headless Chromium (apt-get install chromium)
+	@$(BIN)/python -m pip install --quiet -e ".[dev,bench]"
+	$(BIN)/python benchmarks/planner_browser.py
 
 docs: $(STAMP) ## regenerate the data dictionary and the glossary's column list from the schemas
 	$(BIN)/python -m pmo_lib.dictionary

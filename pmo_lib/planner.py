@@ -97,28 +97,30 @@ class Planner:
             self.start = pd.Timestamp(start) - pd.Timedelta(days=pd.Timestamp(start).weekday())
         self.weeks = int(weeks)
         self.end = self.start + pd.Timedelta(weeks=self.weeks) - pd.Timedelta(days=1)
-        self._finish = self._plan_finish(portfolio, None)
+        self._plan = self._schedule(portfolio, None)
         self.baseline = self.evaluate(Scenario("baseline"))
 
     # --- dates -------------------------------------------------------------------------------------------
 
-    def _plan_finish(self, portfolio, projects) -> pd.Series:
-        """Critical-path finish with progress of each live project (or only ``projects``)."""
+    def _schedule(self, portfolio, projects) -> pd.DataFrame:
+        """Critical path with progress of the live projects (or only ``projects``), task by task."""
         from .schedule import schedule
 
         live = portfolio.projects.loc[portfolio.projects["status"].astype(str).isin(LIVE), "project_id"]
         wanted = live.tolist() if projects is None else [p for p in live if p in set(projects)]
-        if not wanted:
-            return pd.Series(dtype="datetime64[ns]")
-        plan = schedule(portfolio, as_of=self.as_of, projects=wanted)
-        return plan.groupby("project_id")["early_finish"].max()
+        return schedule(portfolio, as_of=self.as_of, projects=wanted)
 
-    def _dates(self, portfolio, scenario: Scenario) -> pd.DataFrame:
+    def plan(self, portfolio, scenario: Scenario) -> pd.DataFrame:
+        """The critical path of ``portfolio`` (the baseline with ``scenario`` applied): the baseline's,
+        re-run only for the projects the scenario moved."""
         moved = {c["project_id"] for c in scenario.changes if c.get("kind") in RESCHEDULE}
-        finish = self._finish
-        if moved:
-            fresh = self._plan_finish(portfolio, moved)
-            finish = pd.concat([finish.drop(list(moved), errors="ignore"), fresh])
+        if not moved:
+            return self._plan
+        kept = self._plan[~self._plan["project_id"].isin(moved)]
+        return pd.concat([kept, self._schedule(portfolio, moved)], ignore_index=True)
+
+    def _dates(self, portfolio, plan: pd.DataFrame) -> pd.DataFrame:
+        finish = plan.groupby("project_id")["early_finish"].max()
         projects = portfolio.projects
         planned = projects["project_id"].map(finish).to_numpy(dtype="datetime64[ns]")
         held = projects["forecast_finish"].to_numpy(dtype="datetime64[ns]")
@@ -170,12 +172,13 @@ class Planner:
         rates = people["cost_rate"].astype(float).fillna(0.0).to_numpy()
         open_roles = portfolio.assignments["role"].take(row[~named]).reset_index(drop=True)
         gaps = pd.Series(hours[~named]).groupby(open_roles, observed=True).sum()
-        dates = self._dates(portfolio, scenario)
+        plan = self.plan(portfolio, scenario)
+        dates = self._dates(portfolio, plan)
         base = self.baseline.dates.set_index("project_id")["finish"] if scenario.changes else None
         dates["baseline_finish"] = dates["finish"] if base is None else dates["project_id"].map(base)
         dates["delay_days"] = (dates["finish"] - dates["baseline_finish"]).dt.days
         if level:
-            dates = self._levelled(portfolio, dates, scenario)
+            dates = self._levelled(portfolio, dates, scenario, plan)
         with np.errstate(invalid="ignore"):
             peak = float(np.nanmax(share)) if np.isfinite(share).any() else float("nan")
         kpis = {
@@ -197,14 +200,15 @@ class Planner:
             load=pd.DataFrame(load, index=by_person, columns=grid),
         )  # fmt: skip
 
-    def _levelled(self, portfolio, dates: pd.DataFrame, scenario: Scenario) -> pd.DataFrame:
+    def _levelled(self, portfolio, dates: pd.DataFrame, scenario: Scenario, schedule: pd.DataFrame) -> pd.DataFrame:
         from .leveling import level
 
-        plan = level(portfolio, as_of=self.as_of).projects.set_index("project_id")
+        plan = level(portfolio, as_of=self.as_of, plan=schedule).projects.set_index("project_id")
         if not scenario.changes:
             self._levelled_base = plan["finish"]
         elif getattr(self, "_levelled_base", None) is None:
-            self._levelled_base = level(self.portfolio, as_of=self.as_of).projects.set_index("project_id")["finish"]
+            base = level(self.portfolio, as_of=self.as_of, plan=self._plan)
+            self._levelled_base = base.projects.set_index("project_id")["finish"]
         base = plan["finish"] if not scenario.changes else self._levelled_base
         dates["levelled_finish"] = dates["project_id"].map(plan["finish"]).where(dates["live"])
         dates["levelled_delay_days"] = (dates["levelled_finish"] - dates["project_id"].map(base)).dt.days

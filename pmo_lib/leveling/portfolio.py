@@ -95,7 +95,9 @@ def _role_capacity(portfolio, cal, calendar, day0, horizon, roles) -> np.ndarray
     return capacity
 
 
-def level(portfolio, *, as_of=None, rule: str = "priority", projects=None, calendar: str | None = None) -> Levelled:
+def level(
+    portfolio, *, as_of=None, rule: str = "priority", projects=None, calendar: str | None = None, plan=None
+) -> Levelled:
     """Level the unfinished tasks of live projects against role capacity (see the module notes).
 
     Parameters
@@ -111,6 +113,10 @@ def level(portfolio, *, as_of=None, rule: str = "priority", projects=None, calen
         Project ids to level (default: every active or on-hold project).
     calendar
         Working calendar of the axis (default ``"standard"`` when the data has it).
+    plan
+        The critical path of ``portfolio`` at ``as_of`` on that calendar
+        (:func:`pmo_lib.schedule.schedule`), when the caller has it already;
+        default: computed here.
 
     Returns
     -------
@@ -136,14 +142,22 @@ def level(portfolio, *, as_of=None, rule: str = "priority", projects=None, calen
     cal = WorkCalendars.from_table(portfolio.calendars)
     calendar = calendar if calendar is not None else ("standard" if "standard" in cal.names else "")
     day0 = pd.Timestamp(cal.add(np.array([as_of + pd.Timedelta(days=1)], dtype="datetime64[ns]"), 0, calendar)[0])
-    plan = schedule(portfolio, as_of=as_of, calendar=calendar, projects=wanted)
+    if plan is None:
+        plan = schedule(portfolio, as_of=as_of, calendar=calendar, projects=wanted)
+    else:
+        plan = plan[plan["project_id"].isin(set(wanted))]
     todo = plan[plan["progress"].astype(str) != "finished"].reset_index(drop=True)
     n = len(todo)
 
     # the axis: working days from day 0
     es = np.maximum(_days(cal, calendar, day0, todo["early_start"].to_numpy()), 0)
     last = _days(cal, calendar, day0, todo["early_finish"].to_numpy())
-    is_zero = (todo["early_finish"] < todo["early_start"]).to_numpy() | _zero_length(portfolio, todo)
+    tasks = portfolio.tasks
+    where = pd.MultiIndex.from_arrays([tasks["project_id"], tasks["task_id"]]).get_indexer(
+        pd.MultiIndex.from_arrays([todo["project_id"], todo["task_id"]])
+    )
+    planned_days = tasks["duration_days"].astype(float).fillna(0).to_numpy()[where]
+    is_zero = (todo["early_finish"] < todo["early_start"]).to_numpy() | (planned_days == 0)
     d = np.where(is_zero, 0, np.maximum(last - es + 1, 1))
     ls = np.maximum(_days(cal, calendar, day0, todo["late_start"].to_numpy()), 0)
     lf = ls + d
@@ -217,13 +231,6 @@ def level(portfolio, *, as_of=None, rule: str = "priority", projects=None, calen
     links = pd.DataFrame({"pred": pred, "succ": succ, "type": kind, "lag": lag})
     offsets = pd.DataFrame({"release": es, "start": start, "duration": d})
     return Levelled(tasks, projects_table, short, roles, day0, capacity, load, links, offsets)
-
-
-def _zero_length(portfolio, todo) -> np.ndarray:
-    """Milestones and zero-duration tasks (they take no time and no capacity)."""
-    t = portfolio.tasks.set_index(["project_id", "task_id"])["duration_days"]
-    index = pd.MultiIndex.from_arrays([todo["project_id"], todo["task_id"]])
-    return t.reindex(index).fillna(0).to_numpy() == 0
 
 
 def _keys(rule, todo, live, ls, lf, es) -> np.ndarray:
@@ -301,30 +308,27 @@ def _first_fit(free, needs, amounts, t0, duration, horizon) -> int:
 
 def _projects(tasks, live, wanted, es, d, start, cause, roles) -> pd.DataFrame:
     """Per project: planned and levelled finish, the delay and the role behind most of the waiting."""
-    planned_end = pd.Series(np.where(d > 0, es + d, es)).groupby(tasks["project_id"]).max()
-    end = pd.Series(np.where(d > 0, start + d, start)).groupby(tasks["project_id"]).max()
+    ends = (
+        pd.DataFrame(
+            {
+                "planned_end": np.where(d > 0, es + d, es),
+                "end": np.where(d > 0, start + d, start),
+                "planned_finish": tasks["planned_finish"].to_numpy(),
+                "finish": tasks["finish"].to_numpy(),
+            }
+        )
+        .groupby(tasks["project_id"].to_numpy())
+        .max()
+    )
     waited = pd.DataFrame({"project_id": tasks["project_id"], "role": cause, "days": start - es})
     waited = waited[(waited["role"] >= 0) & (waited["days"] > 0)]
     main = waited.groupby(["project_id", "role"])["days"].sum().reset_index()
     main = main.sort_values(["project_id", "days", "role"], ascending=[True, False, True]).drop_duplicates("project_id")
-    blame = dict(zip(main["project_id"], (roles[r] for r in main["role"]), strict=True))
-    finish = tasks.groupby("project_id")[["planned_finish", "finish"]].max()
-    info = live.set_index("project_id")
-    rows = [
-        {
-            "project_id": p,
-            "name": info.at[p, "name"],
-            "priority": info.at[p, "priority"],
-            "planned_finish": finish.at[p, "planned_finish"] if p in finish.index else pd.NaT,
-            "finish": finish.at[p, "finish"] if p in finish.index else pd.NaT,
-            "delay_days": int(end.get(p, 0) - planned_end.get(p, 0)),
-            "cause": blame.get(p),
-        }
-        for p in wanted
-    ]
-    out = pd.DataFrame(rows)
-    out["cause"] = out["cause"].where(out["delay_days"] > 0).astype("str")  # a cause only where the finish moved
-    return out
+    blame = pd.Series(np.asarray(roles, dtype=object)[main["role"].to_numpy()], index=main["project_id"].to_numpy())
+    out = live.set_index("project_id").loc[wanted, ["name", "priority"]].join(ends).reset_index(names="project_id")
+    out["delay_days"] = (out["end"] - out["planned_end"]).fillna(0).astype(int)
+    out["cause"] = out["project_id"].map(blame).where(out["delay_days"] > 0).astype("str")  # only where it moved
+    return out[["project_id", "name", "priority", "planned_finish", "finish", "delay_days", "cause"]]
 
 
 def check(levelled: Levelled) -> list[str]:
