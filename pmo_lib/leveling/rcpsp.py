@@ -168,24 +168,34 @@ def serial_sgs(problem: Problem, keys: np.ndarray, horizon: int | None = None) -
         dur = d[pick]
         need = req[pick]  # (k, R)
         lo = min(int(es.min()), horizon)  # nothing starts earlier: the columns before cannot matter
-        over = np.zeros((k, horizon + 1 - lo), dtype=bool)  # (k, T): a unit of time that cannot take it
-        for r in range(cap.size):
+        width = horizon + 1 - lo
+        over = np.zeros((k, width), dtype=bool)  # (k, T - lo): a unit of time that cannot take it
+        for r in np.flatnonzero(need.any(axis=0)):  # a resource nobody asks for blocks nothing
             over |= usage[r, :, lo:] > (cap[r] - need[:, r])[:, None]
-        over = np.concatenate([np.ones((k, lo), dtype=bool), over], axis=1) if lo else over
-        blocked = np.concatenate([np.zeros((k, 1), dtype=np.int64), np.cumsum(over, axis=1)], axis=1)
-        ends = np.minimum(times[None, :] + dur[:, None], horizon + 1)
-        window = blocked[rows[:, None], ends] - blocked[:, :-1]  # blocked units in [t, t + d)
-        ok = (window == 0) & (times[None, :] >= es[:, None])
-        fits = ok.any(axis=1) | (dur == 0)
-        t0 = np.where(dur > 0, np.where(fits, ok.argmax(axis=1), horizon), es)  # no room: pushed past the horizon
+        blocked = np.zeros((k, width + 1), dtype=np.int32)
+        np.cumsum(over, axis=1, dtype=np.int32, out=blocked[:, 1:])
+        rel = times[:width]
+        # blocked units in [t, t + d) for each schedule's own d: one slice per distinct duration (a handful),
+        # the count held past the horizon so a window may run off the end
+        dmax = int(dur.max(initial=0))
+        padded = np.concatenate([blocked, np.repeat(blocked[:, -1:], dmax, axis=1)], axis=1) if dmax else blocked
+        t0 = es.copy()
+        for length in np.unique(dur[dur > 0]):
+            sel = np.flatnonzero(dur == length)
+            part = padded[sel]
+            ok = (part[:, length : length + width] == part[:, :width]) & (rel[None, :] >= (es[sel] - lo)[:, None])
+            t0[sel] = np.where(ok.any(axis=1), lo + ok.argmax(axis=1), horizon)  # no room: pushed past the horizon
         start[rows, pick] = t0
         finish[rows, pick] = t0 + dur
         scheduled[rows, pick] = True
         done_preds += succ_matrix[pick]
-        for offset in range(int(dur.max(initial=0))):  # book the resources over each schedule's own window only
-            on = (offset < dur) & (t0 + offset <= horizon)
-            for r in range(cap.size):
-                usage[r, rows[on], (t0 + offset)[on]] += need[on, r].astype(np.int32)
+        # book the resources over each schedule's own window only: one (schedule, time) pair per unit of
+        # time, all distinct, so a single fancy-indexed add per resource is exact
+        span = np.clip(np.minimum(dur, horizon + 1 - t0), 0, None)
+        who = np.repeat(rows, span)
+        when = np.repeat(t0, span) + (np.arange(who.size) - np.repeat(np.cumsum(span) - span, span))
+        for r in np.flatnonzero(need.any(axis=0)):
+            usage[r, who, when] += np.repeat(need[:, r], span).astype(np.int32)
     return start
 
 
