@@ -534,7 +534,10 @@ def _figures(table) -> str:
     """The comparison's KPI rows as plain text for the terminal."""
     import pandas as pd
 
-    kpis = table[table["unit"] != "date"]
+    from .planner import KPI_LABELS, LEVELLED_KPI
+
+    headline = {label for label, _ in KPI_LABELS.values()} | {LEVELLED_KPI[0]}
+    kpis = table[table["measure"].isin(headline)]
     names = list(table.columns[2:])
     width = max(12, *(len(n) for n in names))
     label = max(len(m) for m in kpis["measure"]) + 2

@@ -50,6 +50,7 @@ class Outcome:
     kpis: dict = field(default_factory=dict)
     available: pd.DataFrame | None = None  # person x week capacity [hours]
     load: pd.DataFrame | None = None  # person x week named demand [hours]
+    role_gaps: pd.DataFrame | None = None  # per role and week: people missing (see pmo_lib.resources.role_gaps)
 
     def measures(self) -> pd.DataFrame:
         """The same long table as :func:`pmo_lib.scenarios.measures` (group, item, value)."""
@@ -108,6 +109,8 @@ class Planner:
 
         live = portfolio.projects.loc[portfolio.projects["status"].astype(str).isin(LIVE), "project_id"]
         wanted = live.tolist() if projects is None else [p for p in live if p in set(projects)]
+        if projects is not None and not wanted:  # every moved project was also cancelled
+            return self._plan.iloc[0:0]
         return schedule(portfolio, as_of=self.as_of, projects=wanted)
 
     def plan(self, portfolio, scenario: Scenario) -> pd.DataFrame:
@@ -172,6 +175,12 @@ class Planner:
         rates = people["cost_rate"].astype(float).fillna(0.0).to_numpy()
         open_roles = portfolio.assignments["role"].take(row[~named]).reset_index(drop=True)
         gaps = pd.Series(hours[~named]).groupby(open_roles, observed=True).sum()
+        by_week = (
+            pd.DataFrame({"role": open_roles, "period": grid.to_numpy()[period[~named]], "demand_hours": hours[~named]})
+            .groupby(["role", "period"], observed=True)["demand_hours"]
+            .sum()
+        )
+        role_gaps = res.gap_table(portfolio, grid, "W", cap_hours, load, by_week)
         plan = self.plan(portfolio, scenario)
         dates = self._dates(portfolio, plan)
         base = self.baseline.dates.set_index("project_id")["finish"] if scenario.changes else None
@@ -196,6 +205,7 @@ class Planner:
         by_person = pd.Index(who, name="resource_id")
         return Outcome(
             scenario.name, grid, frame(team_cap), frame(team_load), frame(share), over, dates, gaps, kpis,
+            role_gaps=role_gaps,
             available=pd.DataFrame(cap_hours, index=by_person, columns=grid),
             load=pd.DataFrame(load, index=by_person, columns=grid),
         )  # fmt: skip
@@ -231,11 +241,13 @@ LEVELLED_KPI = ("Projects finishing later once levelled", "projects")
 
 
 def compare(planner: Planner, *scenarios: Scenario, level: bool = False) -> pd.DataFrame:
-    """Baseline and scenarios side by side: the KPIs, then each live project's finish.
+    """Baseline and scenarios side by side: the KPIs, each team's peak and average utilisation, each
+    role's gap (people missing in its worst week), then each live project's finish and delay.
 
-    One row per measure (``measure``, ``unit``) and one column per outcome,
-    baseline first. Finish rows hold dates; a cancelled project's finish is
-    blank. With ``level=True`` each project's levelled finish follows too.
+    One row per measure (``measure``, ``unit``: share, hours, currency, FTE,
+    date, days) and one column per outcome, baseline first. Delays are
+    calendar days against the baseline; a cancelled project's finish is
+    blank. With ``level=True`` each project's levelled finish and delay follow.
     """
     base = planner.evaluate(Scenario("baseline"), level=True) if level else planner.baseline
     outcomes = [base, *(planner.evaluate(s, level=level) for s in scenarios)]
@@ -247,11 +259,32 @@ def compare(planner: Planner, *scenarios: Scenario, level: bool = False) -> pd.D
         {"measure": label, "unit": unit, **{o.scenario: o.kpis[key] for o in outcomes}}
         for key, (label, unit) in labels.items()
     ]
-    columns = [("finish", "Finish")] + ([("levelled_finish", "Levelled finish")] if level else [])
+    for team in base.utilisation.index:
+        for words, pick in (("Peak utilisation", np.nanmax), ("Average utilisation", None)):
+            values = {}
+            for o in outcomes:
+                if team not in o.utilisation.index:
+                    values[o.scenario] = np.nan
+                elif pick is None:
+                    values[o.scenario] = o.demand.loc[team].sum() / max(o.capacity.loc[team].sum(), 1e-9)
+                else:
+                    row = o.utilisation.loc[team].to_numpy(dtype=float)
+                    values[o.scenario] = float(pick(row)) if np.isfinite(row).any() else np.nan
+            rows.append({"measure": f"{words}: {team}", "unit": "share", **values})
+    roles = sorted(set().union(*(set(o.role_gaps["role"].astype(str)) for o in outcomes)))
+    for role in roles:
+        values = {}
+        for o in outcomes:
+            mine = o.role_gaps[o.role_gaps["role"].astype(str) == role]
+            values[o.scenario] = float(mine["gap_fte"].max()) if len(mine) else 0.0
+        rows.append({"measure": f"Role gap, peak week: {role}", "unit": "FTE", **values})
+    columns = [("finish", "Finish", "date"), ("delay_days", "Delay", "days")]
+    if level:
+        columns += [("levelled_finish", "Levelled finish", "date"), ("levelled_delay_days", "Levelled delay", "days")]
     for project, name in base.dates.loc[base.dates["live"], ["project_id", "name"]].itertuples(False):
-        for column, words in columns:
-            finish = {o.scenario: o.dates.set_index("project_id")[column].get(project, pd.NaT) for o in outcomes}
-            rows.append({"measure": f"{words} {project} {name}", "unit": "date", **finish})
+        for column, words, unit in columns:
+            values = {o.scenario: o.dates.set_index("project_id")[column].get(project, np.nan) for o in outcomes}
+            rows.append({"measure": f"{words} {project} {name}", "unit": unit, **values})
     return pd.DataFrame(rows)
 
 

@@ -311,6 +311,11 @@ def role_gaps(portfolio, start, end, *, freq: str = "W", hours_per_day: float = 
     (resource requirements) and 9.3 (acquire resources).
     """
     grid, cap, booked, open_roles = load(portfolio, start, end, freq=freq, hours_per_day=hours_per_day)
+    return gap_table(portfolio, grid, freq, cap, booked, open_roles, hours_per_day)
+
+
+def gap_table(portfolio, grid, freq, cap, booked, open_roles, hours_per_day: float = HOURS_PER_DAY) -> pd.DataFrame:
+    """The rows of :func:`role_gaps` from the capacity and demand matrices (shared with the planner)."""
     if open_roles.empty:
         columns = ["role", "period", "unassigned_hours", "spare_hours", "gap_hours", "gap_fte"]
         return pd.DataFrame(columns=columns)

@@ -221,6 +221,10 @@ def _compare_cell(value, unit: str) -> str:
         return f"{pd.Timestamp(value):%Y-%m-%d}"
     if unit == "share":
         return f"{value:.0%}"
+    if unit == "FTE":
+        return f"{value:.1f}"
+    if unit == "days":
+        return f"{value:+.0f}" if value else "0"
     return f"{value:,.0f}"
 
 

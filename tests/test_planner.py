@@ -184,3 +184,27 @@ def test_compare_can_add_the_levelled_finishes(planner):
     rows = table.set_index("measure")
     assert rows.loc["Levelled finish P001 Customer Portal", "first"] < rows.loc["Levelled finish P001 Customer Portal", "baseline"]  # fmt: skip
     assert rows.loc["Projects finishing later once levelled", "baseline"] == 0
+
+
+def test_a_project_moved_then_cancelled_is_simply_gone(planner):
+    changes = [CASES["later"][0], {"kind": "cancel_project", "project_id": "P001", "date": "2026-11-02"}]
+    outcome = planner.evaluate(sc.Scenario("moved then stopped", changes), level=True)
+    row = outcome.dates.set_index("project_id").loc["P001"]
+    assert not row["live"] and pd.isna(row["finish"]) and pd.isna(row["levelled_finish"])
+
+
+def test_compare_has_team_role_and_delay_rows(planner):
+    stop = sc.Scenario("stop", CASES["cancel"])
+    later = sc.Scenario("later", CASES["later"])
+    rows = compare(planner, stop, later).set_index("measure")
+    base = planner.baseline
+    team = "Engineering"
+    assert rows.loc[f"Peak utilisation: {team}", "baseline"] == pytest.approx(np.nanmax(base.utilisation.loc[team]))
+    average = base.demand.loc[team].sum() / base.capacity.loc[team].sum()
+    assert rows.loc[f"Average utilisation: {team}", "baseline"] == pytest.approx(average)
+    gaps = [m for m in rows.index if m.startswith("Role gap, peak week: ")]
+    assert gaps and (rows.loc[gaps, ["baseline", "stop", "later"]] >= 0).all().all()
+    # cancelling P020 removes its unnamed demand: no role's worst week gets worse
+    assert (rows.loc[gaps, "stop"] <= rows.loc[gaps, "baseline"] + 1e-9).all()
+    assert rows.loc["Delay P001 Customer Portal", "later"] == 14 and rows.loc["Delay P001 Customer Portal", "stop"] == 0
+    assert rows.loc["Delay P001 Customer Portal", "unit"] == "days"
