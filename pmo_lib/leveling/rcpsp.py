@@ -46,7 +46,7 @@ import numpy as np
 from ..errors import PMOError
 
 RULES = ("lft", "lst", "min_slack", "spt", "priority")
-ELITE = 8  # schedules kept to search around
+ELITE = 12  # distinct schedules kept to search around
 
 
 @dataclass
@@ -269,19 +269,21 @@ def solve(
         if justify_each:
             size = max(1, size // 3)  # each justified schedule costs three passes
         # regret-based bias: keys perturbed by exponential noise on the scale of the rule's spread;
-        # after the first batch, three quarters of the schedules search around the elite (the best few
-        # schedules so far: two of them crossed over, their start times as the priority, disturbed at a
-        # small or a larger scale), the rest keep sampling around the rule
+        # after the first batch, three quarters of the schedules search around the elite (the best twelve
+        # different schedules so far: two of them crossed over, their start times as the priority, slightly
+        # disturbed), the rest keep sampling around the rule
         keys = base[None, :] + rng.exponential(spread / 4, size=(size, problem.n))
         if generated == 0:
             keys[0] = base
         elif len(elite_spans):
             near = (3 * size) // 4
-            mother = elite_starts[rng.integers(0, len(elite_spans), near)]
-            father = elite_starts[rng.integers(0, len(elite_spans), near)]
+            i, j = rng.integers(0, len(elite_spans), near), rng.integers(0, len(elite_spans), near)
+            first = elite_spans[i] <= elite_spans[j]  # the better parent gives the head
+            mother, father = elite_starts[np.where(first, i, j)], elite_starts[np.where(first, j, i)]
             cut = rng.integers(0, problem.n, near)[:, None]  # one-point crossover of two elite schedules' start times
             parents = np.where(np.arange(problem.n)[None, :] < cut, mother, father)
-            scale = np.where(rng.random(near) < 0.5, 40.0, 12.0)[:, None]
+            # small disturbances (a fraction of a day on a makespan of ~100): mostly ties broken anew
+            scale = np.where(rng.random(near) < 0.5, 400.0, 80.0)[:, None]
             keys[:near] = parents + rng.exponential(1.0, size=(near, problem.n)) * (elite_spans.min() / scale)
         # the time axis only needs to reach past the best so far: longer schedules are of no use
         best_span = elite_spans.min() if len(elite_spans) else None
@@ -295,7 +297,9 @@ def solve(
         spans = np.where(start.max(axis=1) >= (horizon or np.inf), np.inf, spans)  # did not fit: discarded
         pool_starts = np.concatenate([elite_starts, start])
         pool_spans = np.concatenate([elite_spans, spans])
-        keep = np.argsort(pool_spans, kind="stable")[:ELITE]
+        _, distinct = np.unique(pool_starts, axis=0, return_index=True)  # an elite of different schedules
+        distinct = np.sort(distinct)  # earlier (elite) rows first among equals
+        keep = distinct[np.argsort(pool_spans[distinct], kind="stable")][:ELITE]
         keep = keep[np.isfinite(pool_spans[keep])]
         elite_starts, elite_spans = pool_starts[keep], pool_spans[keep]
     best_start, best_span = elite_starts[0].copy(), int(elite_spans[0])
