@@ -21,7 +21,10 @@ from .files import atomic_write_bytes, publish
 NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 _JSON_TYPES = (str, int, float, bool, type(None))
-KERNEL_ARGUMENTS = ["--IPKernelApp.log_level=ERROR"]  # the kernel's start-up notices are not the user's business
+# The kernel's own log is not the user's business: its start-up notices, and the "KeyboardInterrupt caught in
+# kernel" that jupyter_client's shutdown provokes (it always sends SIGINT first; when that lands while the kernel
+# is still finishing its last reply, ipykernel logs it as an error). Cell errors still reach us as messages.
+KERNEL_ARGUMENTS = ["--IPKernelApp.log_level=CRITICAL"]
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")  # colour codes in IPython tracebacks
 
 
