@@ -99,6 +99,7 @@ class Planner:
         self.weeks = int(weeks)
         self.end = self.start + pd.Timedelta(weeks=self.weeks) - pd.Timedelta(days=1)
         self._plan = self._schedule(portfolio, None)
+        self._levelled_base: pd.Series | None = None  # levelled finishes of the baseline, once asked for
         self.baseline = self.evaluate(Scenario("baseline"))
 
     # --- dates -------------------------------------------------------------------------------------------
@@ -216,7 +217,7 @@ class Planner:
         plan = level(portfolio, as_of=self.as_of, plan=schedule).projects.set_index("project_id")
         if not scenario.changes:
             self._levelled_base = plan["finish"]
-        elif getattr(self, "_levelled_base", None) is None:
+        elif self._levelled_base is None:
             base = level(self.portfolio, as_of=self.as_of, plan=self._plan)
             self._levelled_base = base.projects.set_index("project_id")["finish"]
         base = plan["finish"] if not scenario.changes else self._levelled_base
@@ -281,9 +282,10 @@ def compare(planner: Planner, *scenarios: Scenario, level: bool = False) -> pd.D
     columns = [("finish", "Finish", "date"), ("delay_days", "Delay", "days")]
     if level:
         columns += [("levelled_finish", "Levelled finish", "date"), ("levelled_delay_days", "Levelled delay", "days")]
+    dates = {o.scenario: o.dates.set_index("project_id") for o in outcomes}
     for project, name in base.dates.loc[base.dates["live"], ["project_id", "name"]].itertuples(False):
         for column, words, unit in columns:
-            values = {o.scenario: o.dates.set_index("project_id")[column].get(project, np.nan) for o in outcomes}
+            values = {scenario: table[column].get(project, np.nan) for scenario, table in dates.items()}
             rows.append({"measure": f"{words} {project} {name}", "unit": unit, **values})
     return pd.DataFrame(rows)
 

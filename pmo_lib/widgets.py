@@ -297,7 +297,7 @@ class WhatIfPlanner:
             style=style,
             layout=wide,
         )
-        self.fte = w.FloatSlider(1.0, min=0.0, max=1.0, step=0.1, description="FTE", style=style, layout=wide)
+        self.fte = w.FloatSlider(1.0, min=0.0, max=1.5, step=0.1, description="FTE", style=style, layout=wide)
         self.leaves = w.IntSlider(0, 0, n, description="Leaves in week (0 = stays)", style=style, layout=wide)
         # hiring
         self.role = w.Dropdown(options=list(self._roles.index), description="Hire into role", style=style, layout=wide)
