@@ -3,7 +3,7 @@
 ``pmo.widgets.planner(portfolio)`` returns a :class:`WhatIfPlanner`; show it
 as the last line of a cell. Its controls build a
 :class:`~pmo_lib.scenarios.Scenario` (start a project later, pause it,
-cancel it, change its priority; change a person's FTE or let them leave;
+cancel it, change its priority; change a person's FTE or one of their bookings, or let them leave;
 hire people into a role; load a saved file for anything else), and every
 change asks :class:`~pmo_lib.planner.Planner` for the outcome and redraws:
 
@@ -299,6 +299,14 @@ class WhatIfPlanner:
         )
         self.fte = w.FloatSlider(1.0, min=0.0, max=1.5, step=0.1, description="FTE", style=style, layout=wide)
         self.leaves = w.IntSlider(0, 0, n, description="Leaves in week (0 = stays)", style=style, layout=wide)
+        jobs = portfolio.assignments
+        self._jobs = jobs[(jobs["finish"] >= self.engine.start) & (jobs["start"] <= self.engine.end)]
+        self._booking_fte = dict(zip(self._jobs["assignment_id"], self._jobs["fte"].astype(float), strict=True))
+        self.booking = w.Dropdown(description="Their booking", style=style, layout=wide)
+        self.booking_fte = w.FloatSlider(
+            0.0, min=0.0, max=1.5, step=0.1, description="Booking FTE", style=style, layout=wide
+        )
+        self.bookings_state: dict[str, float] = {}
         # hiring
         self.role = w.Dropdown(options=list(self._roles.index), description="Hire into role", style=style, layout=wide)
         self.hires = w.IntSlider(0, 0, 10, description="People to hire", style=style, layout=wide)
@@ -321,7 +329,7 @@ class WhatIfPlanner:
         tabs = w.Tab(
             children=[
                 w.VBox([self.project, self.shift, self.pause, self.priority, self.cancel, self.levelling]),
-                w.VBox([self.person, self.fte, self.leaves]),
+                w.VBox([self.person, self.fte, self.leaves, self.booking, self.booking_fte]),
                 w.VBox([self.role, self.hires, self.hire_week]),
                 w.VBox(
                     [
@@ -344,6 +352,8 @@ class WhatIfPlanner:
         self.levelling.observe(lambda _: self.refresh(), names="value")
         self.project.observe(lambda _: self._show_project(), names="value")
         self.person.observe(lambda _: self._show_person(), names="value")
+        self.booking.observe(lambda _: self._show_booking(), names="value")
+        self.booking_fte.observe(self._booking_changed, names="value")
         self.role.observe(lambda _: self._show_hire(), names="value")
         self.save_button.on_click(lambda _: self.save())
         self.load_button.on_click(lambda _: self.load(self.folder / self.saved.value[0]) if self.saved.value else None)
@@ -378,6 +388,24 @@ class WhatIfPlanner:
         self._quietly(
             (self.fte, s.get("fte", self._fte.get(self.person.value, 1.0))), (self.leaves, s.get("leaves", 0))
         )
+        mine = self._jobs[self._jobs["resource_id"] == self.person.value]
+        options = [
+            (f"{a} {p} {t if isinstance(t, str) else ''} {f:g} FTE {b:%d %b}-{e:%d %b %Y}", a)
+            for a, p, t, f, b, e in mine[["assignment_id", "project_id", "task_id", "fte", "start", "finish"]].itertuples(False)
+        ]  # fmt: skip
+        self._quiet = True
+        try:
+            self.booking.options = options
+            self.booking.value = options[0][1] if options else None
+        finally:
+            self._quiet = False
+        self._show_booking()
+
+    def _show_booking(self):
+        booking = self.booking.value
+        self.booking_fte.disabled = booking is None
+        value = self.bookings_state.get(booking, self._booking_fte.get(booking, 0.0)) if booking else 0.0
+        self._quietly((self.booking_fte, value))
 
     def _show_hire(self):
         s = self.hires_state.get(self.role.value, {})
@@ -408,6 +436,12 @@ class WhatIfPlanner:
         self.people_state[self.person.value] = {"fte": round(self.fte.value, 2), "leaves": self.leaves.value}
         self.refresh()
 
+    def _booking_changed(self, _):
+        if self._quiet or self.booking.value is None:
+            return
+        self.bookings_state[self.booking.value] = round(self.booking_fte.value, 2)
+        self.refresh()
+
     def _hire_changed(self, _):
         if self._quiet or self.role.value is None:
             return
@@ -435,6 +469,9 @@ class WhatIfPlanner:
                 changes.append({"kind": "change_fte", "resource_id": person, "fte": float(s["fte"])})
             if s.get("leaves"):
                 changes.append({"kind": "remove_person", "resource_id": person, "date": self._week(s["leaves"])})
+        for booking, fte in self.bookings_state.items():
+            if abs(fte - self._booking_fte[booking]) > 1e-9:
+                changes.append({"kind": "change_booking", "assignment_id": booking, "fte": float(fte)})
         for role, s in self.hires_state.items():
             info = self._roles.loc[role]
             for i in range(1, s.get("count", 0) + 1):
@@ -474,6 +511,7 @@ class WhatIfPlanner:
         self.projects_state.clear()
         self.people_state.clear()
         self.hires_state.clear()
+        self.bookings_state.clear()
         self.other = []
         self._show_project()
         self._show_person()
@@ -507,6 +545,7 @@ class WhatIfPlanner:
         self.projects_state.clear()
         self.people_state.clear()
         self.hires_state.clear()
+        self.bookings_state.clear()
         self.other = []
         for change in scenario.changes:
             self._take(change)
@@ -528,6 +567,8 @@ class WhatIfPlanner:
             project["cancel"] = True
         elif kind == "set_priority":
             project["priority"] = int(c["priority"])
+        elif kind == "change_booking" and c["assignment_id"] in self._booking_fte:
+            self.bookings_state[c["assignment_id"]] = float(c["fte"])
         elif kind == "change_fte" and c["resource_id"] in self._fte:
             self.people_state.setdefault(c["resource_id"], {})["fte"] = float(c["fte"])
         elif (

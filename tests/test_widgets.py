@@ -101,12 +101,31 @@ def test_save_reset_load_gives_the_same_numbers(ui, tmp_path):
 
 
 def test_a_file_change_without_a_control_is_kept(ui, tmp_path):
-    sc.save(
-        sc.Scenario("booking", [{"kind": "change_booking", "assignment_id": "A009", "fte": 0.1}]), tmp_path / "b.yaml"
-    )
-    ui.load(tmp_path / "b.yaml")
-    assert ui.other == [{"kind": "change_booking", "assignment_id": "A009", "fte": 0.1}]
-    assert ui.outcome.load.loc["R043"].sum() < ui.engine.baseline.load.loc["R043"].sum()
+    odd = {"kind": "shift_project", "project_id": "P001", "days": 10}  # not whole weeks: no slider position for it
+    sc.save(sc.Scenario("ten days", [odd]), tmp_path / "odd.yaml")
+    ui.load(tmp_path / "odd.yaml")
+    assert ui.other == [odd] and ui.scenario().changes == [odd]
+    assert ui.outcome.dates.set_index("project_id").loc["P001", "delay_days"] == 10
+
+
+def test_cutting_one_booking_moves_that_persons_load(ui, tmp_path):
+    ui.person.value = "R043"
+    assert "A009" in [value for _, value in ui.booking.options]  # their bookings in the window are listed
+    ui.booking.value = "A009"
+    assert ui.booking_fte.value == 0.8  # the booking's own FTE (see datasets/sample/assignments.csv)
+    before = ui.outcome.load.loc["R043"].sum()
+    ui.booking_fte.value = 0.2
+    assert ui.scenario().changes == [{"kind": "change_booking", "assignment_id": "A009", "fte": 0.2}]
+    assert ui.outcome.load.loc["R043"].sum() < before
+    # saved and loaded, the booking comes back on its control
+    ui.name.value = "cut A009"
+    path = ui.save()
+    ui.reset()
+    assert ui.booking_fte.value == 0.8
+    ui.load(path)
+    ui.person.value = "R043"
+    ui.booking.value = "A009"
+    assert ui.booking_fte.value == 0.2 and ui.other == []
 
 
 def test_a_broken_file_gives_a_message_not_a_traceback(ui, tmp_path):
