@@ -126,7 +126,7 @@ class Planner:
     def _dates(self, portfolio, plan: pd.DataFrame) -> pd.DataFrame:
         finish = plan.groupby("project_id")["early_finish"].max()
         projects = portfolio.projects
-        planned = projects["project_id"].map(finish).to_numpy(dtype="datetime64[ns]")
+        planned = _lookup(finish, projects["project_id"]).to_numpy(dtype="datetime64[ns]")
         held = projects["forecast_finish"].to_numpy(dtype="datetime64[ns]")
         later = np.where(np.isnat(planned), held, np.where(np.isnat(held), planned, np.maximum(planned, held)))
         live = projects["status"].astype(str).isin(LIVE).to_numpy()
@@ -185,7 +185,7 @@ class Planner:
         plan = self.plan(portfolio, scenario)
         dates = self._dates(portfolio, plan)
         base = self.baseline.dates.set_index("project_id")["finish"] if scenario.changes else None
-        dates["baseline_finish"] = dates["finish"] if base is None else dates["project_id"].map(base)
+        dates["baseline_finish"] = dates["finish"] if base is None else _lookup(base, dates["project_id"])
         dates["delay_days"] = (dates["finish"] - dates["baseline_finish"]).dt.days
         if level:
             dates = self._levelled(portfolio, dates, scenario, plan)
@@ -221,10 +221,19 @@ class Planner:
             base = level(self.portfolio, as_of=self.as_of, plan=self._plan)
             self._levelled_base = base.projects.set_index("project_id")["finish"]
         base = plan["finish"] if not scenario.changes else self._levelled_base
-        dates["levelled_finish"] = dates["project_id"].map(plan["finish"]).where(dates["live"])
-        dates["levelled_delay_days"] = (dates["levelled_finish"] - dates["project_id"].map(base)).dt.days
-        dates["cause"] = dates["project_id"].map(plan["cause"]).where(dates["live"]).astype("str")
+        dates["levelled_finish"] = _lookup(plan["finish"], dates["project_id"]).where(dates["live"])
+        dates["levelled_delay_days"] = (dates["levelled_finish"] - _lookup(base, dates["project_id"])).dt.days
+        dates["cause"] = _lookup(plan["cause"], dates["project_id"]).where(dates["live"]).astype("str")
         return dates
+
+
+def _lookup(values: pd.Series, keys: pd.Series) -> pd.Series:
+    """``values`` by the labels in ``keys`` (blank where missing), aligned with ``keys``.
+
+    ``reindex`` rather than ``map``: mapping a text column onto an empty date
+    Series fails in pandas (it tries to cast the dates to numbers).
+    """
+    return pd.Series(values.reindex(keys.to_numpy()).to_numpy(), index=keys.index, dtype=values.dtype)
 
 
 KPI_LABELS = {  # key -> (label for readers, unit)

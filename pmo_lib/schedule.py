@@ -262,7 +262,11 @@ def critical_path(tasks: pd.DataFrame, dependencies: pd.DataFrame) -> pd.DataFra
     if n == 0:
         columns = ["early_start", "early_finish", "late_start", "late_finish", "total_float", "free_float"]
         empty = tasks[["project_id", "task_id"]].assign(duration_days=d, **{c: d for c in columns})
-        return empty.assign(is_critical=np.zeros(0, dtype=bool), driving_predecessor=pd.Series([], dtype="str"))
+        return empty.assign(
+            is_critical=np.zeros(0, dtype=bool),
+            progress=pd.Categorical.from_codes(np.zeros(0, dtype=np.int8), PROGRESS_STATES),
+            driving_predecessor=pd.Series([], dtype="str"),
+        )
     lag = np.round(lag).astype(np.int64)
 
     def names(rows):
@@ -333,11 +337,14 @@ def _prepare(portfolio, as_of=None, calendar: str | None = None, projects=None):
     # each project's day 0: its baseline start, else its earliest task date, else the status date
     first = pd.concat([tasks["baseline_start"], tasks["actual_start"]], axis=1).min(axis=1)
     earliest = first.groupby(tasks["project_id"]).min()
-    origin = (
-        tasks["project_id"]
-        .map(proj.set_index("project_id")["baseline_start"])
-        .fillna(tasks["project_id"].map(earliest))
-    )
+    if tasks.empty:  # no tasks to schedule (pandas cannot map an empty text column onto dates)
+        origin = pd.Series(pd.NaT, index=tasks.index, dtype="datetime64[ns]")
+    else:
+        origin = (
+            tasks["project_id"]
+            .map(proj.set_index("project_id")["baseline_start"])
+            .fillna(tasks["project_id"].map(earliest))
+        )
     if as_of is not None:
         origin = origin.fillna(pd.Timestamp(as_of))
     origin = pd.Series(cal.add(origin.to_numpy(), 0, calendar), index=tasks.index)

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from pmo_lib import load_sample
 from pmo_lib import scenarios as sc
-from pmo_lib.planner import Planner, compare
+from pmo_lib.planner import KPI_LABELS, Planner, compare
 
 HIRE = {"kind": "add_person", "resource_id": "R900", "name": "New Hire", "role": "developer",
         "team": "Engineering", "fte": 1.0, "cost_rate": 80.0, "start": "2026-11-02"}  # fmt: skip
@@ -208,3 +208,31 @@ def test_compare_has_team_role_and_delay_rows(planner):
     assert (rows.loc[gaps, "stop"] <= rows.loc[gaps, "baseline"] + 1e-9).all()
     assert rows.loc["Delay P001 Customer Portal", "later"] == 14 and rows.loc["Delay P001 Customer Portal", "stop"] == 0
     assert rows.loc["Delay P001 Customer Portal", "unit"] == "days"
+
+
+THIN = {  # what a PMO's first export often looks like: some tables still empty
+    "no tasks": {"tasks": "tasks", "dependencies": "dependencies", "assignments": "assignments"},
+    "no bookings": {"assignments": "assignments"},
+    "no people": {"resources": "resources", "assignments": "assignments", "leave": "leave"},
+}
+
+
+@pytest.mark.parametrize("case", [*THIN, "nothing live"])
+def test_thin_portfolios_give_an_answer_not_a_traceback(sample, case):
+    import dataclasses
+
+    from pmo_lib import widgets
+    from pmo_lib.data import empty_table
+
+    if case == "nothing live":
+        thin = dataclasses.replace(sample, projects=sample.projects.assign(status="closed"))
+    else:
+        thin = dataclasses.replace(sample, **{field: empty_table(name) for field, name in THIN[case].items()})
+    planner = Planner(thin)
+    outcome = planner.evaluate(sc.Scenario("x", []), level=True)
+    live = outcome.dates[outcome.dates["live"]]
+    assert (live["delay_days"] == 0).all() and outcome.kpis["projects_later_levelled"] == 0
+    ui = widgets.planner(thin, engine=planner)
+    ui.levelling.value = True
+    assert "Project finish dates" in ui.dates.value
+    assert len(compare(planner, level=True)) >= len(KPI_LABELS)

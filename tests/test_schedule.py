@@ -264,3 +264,11 @@ def test_schedule_on_the_sample_respects_the_status_date():
     assert (result.loc[running, "early_finish"] > pd.Timestamp("2026-10-31")).all()
     slips = milestone_slippage(result, tasks)
     assert len(slips) == sample.projects["project_id"].nunique() and (slips["slipped"] <= slips["milestones"]).all()
+
+
+def test_no_tasks_give_an_empty_schedule_with_every_column():
+    sample = pmo.load_sample()
+    full = schedule_dates(sample, as_of="2026-10-31")
+    for as_of in (None, "2026-10-31"):
+        empty = schedule_dates(sample, as_of=as_of, projects=[])
+        assert empty.empty and list(empty.columns) == list(full.columns)
