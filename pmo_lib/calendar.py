@@ -52,6 +52,9 @@ def _names(calendar, n: int) -> np.ndarray:
     return np.broadcast_to(names.to_numpy(dtype=object), (n,))
 
 
+_FROM_TABLE: dict = {}  # calendars table content -> WorkCalendars
+
+
 class WorkCalendars:
     """Named working-day calendars (Monday-Friday less each calendar's non-working days).
 
@@ -70,9 +73,20 @@ class WorkCalendars:
 
     @classmethod
     def from_table(cls, calendars: pd.DataFrame, weekmask: str = "1111100") -> WorkCalendars:
-        """Build from a ``calendars`` table (columns ``calendar`` and ``date``)."""
-        groups = calendars.dropna(subset=["calendar", "date"]).groupby("calendar")["date"]
-        return cls({str(name): days.to_numpy() for name, days in groups}, weekmask)
+        """Build from a ``calendars`` table (columns ``calendar`` and ``date``).
+
+        The same table content gives the same (shared) object: the planner asks
+        for it several times per redraw, and the table is a few dozen rows.
+        """
+        key = (weekmask, tuple(calendars["calendar"].astype(str)), calendars["date"].to_numpy().tobytes())
+        cached = _FROM_TABLE.get(key)
+        if cached is None:
+            groups = calendars.dropna(subset=["calendar", "date"]).groupby("calendar")["date"]
+            cached = cls({str(name): days.to_numpy() for name, days in groups}, weekmask)
+            if len(_FROM_TABLE) >= 32:  # a handful of datasets per session; never grows without bound
+                _FROM_TABLE.clear()
+            _FROM_TABLE[key] = cached
+        return cached
 
     @property
     def names(self) -> list[str]:

@@ -68,14 +68,18 @@ def _cell_style(share: float) -> str:
 def heatmap(outcome: Outcome) -> Block:
     """Team x week utilisation as an HTML table: the percentage in each cell, over 100 % bold, outlined and vermilion."""
     share = outcome.utilisation
-    head = "".join(f"<th style='padding:2px 3px;font-weight:normal'>{w:%d %b}</th>" for w in share.columns)
+    head = "".join(
+        f"<th style='padding:2px 3px;font-weight:normal;white-space:nowrap'>{w:%d %b}</th>" for w in share.columns
+    )
     body = []
     for team, row in share.iterrows():
         cells = "".join(
             f"<td style='{_cell_style(v)};padding:2px 3px;text-align:right'>{'-' if not np.isfinite(v) else f'{v:.0%}'}</td>"
             for v in row.to_numpy(dtype=float)
         )
-        body.append(f"<tr><th style='text-align:left;padding:2px 6px'>{escape(team)}</th>{cells}</tr>")
+        body.append(
+            f"<tr><th style='text-align:left;padding:2px 6px;white-space:nowrap'>{escape(team)}</th>{cells}</tr>"
+        )
     html = (
         "<div style='overflow-x:auto'><table style='border-collapse:collapse;font-size:11px'>"
         f"<caption style='text-align:left'>Utilisation by team and week (booked hours / available hours, "
@@ -283,10 +287,12 @@ class WhatIfPlanner:
         )
         self.shift = w.IntSlider(0, -8, n, description="Start later (weeks)", style=style, layout=wide)
         self.pause = w.IntSlider(0, 0, n, description="Pause now for (weeks)", style=style, layout=wide)
-        self.cancel = w.Checkbox(False, description="Cancel the project now", style=style)
+        self.cancel = w.Checkbox(
+            False, description="Cancel the project now", indent=False, layout=w.Layout(width="auto")
+        )
         self.priority = w.IntSlider(3, 1, 5, description="Priority (1 = highest)", style=style, layout=wide)
         self.levelling = w.Checkbox(bool(level), description="Level tasks against role capacity (priority decides)",
-                                    style=style, layout=wide)  # fmt: skip
+                                    indent=False, layout=w.Layout(width="auto"))  # fmt: skip
         # people
         self.person = w.Dropdown(
             options=[

@@ -308,27 +308,41 @@ def _first_fit(free, needs, amounts, t0, duration, horizon) -> int:
 
 def _projects(tasks, live, wanted, es, d, start, cause, roles) -> pd.DataFrame:
     """Per project: planned and levelled finish, the delay and the role behind most of the waiting."""
-    ends = (
-        pd.DataFrame(
-            {
-                "planned_end": np.where(d > 0, es + d, es),
-                "end": np.where(d > 0, start + d, start),
-                "planned_finish": tasks["planned_finish"].to_numpy(),
-                "finish": tasks["finish"].to_numpy(),
-            }
-        )
-        .groupby(tasks["project_id"].to_numpy())
-        .max()
+    m = len(wanted)
+    code = pd.Index(wanted).get_indexer(tasks["project_id"].to_numpy())  # every task belongs to a wanted project
+
+    def latest(values, empty):
+        out = np.full(m, empty, dtype=values.dtype)
+        np.maximum.at(out, code, values)
+        return out
+
+    no_date = np.datetime64("NaT", "ns")
+    planned_end = latest(np.where(d > 0, es + d, es), 0)
+    end = latest(np.where(d > 0, start + d, start), 0)
+    planned_finish = latest(
+        tasks["planned_finish"].to_numpy(dtype="datetime64[ns]").view(np.int64), np.iinfo(np.int64).min
     )
-    waited = pd.DataFrame({"project_id": tasks["project_id"], "role": cause, "days": start - es})
-    waited = waited[(waited["role"] >= 0) & (waited["days"] > 0)]
-    main = waited.groupby(["project_id", "role"])["days"].sum().reset_index()
-    main = main.sort_values(["project_id", "days", "role"], ascending=[True, False, True]).drop_duplicates("project_id")
-    blame = pd.Series(np.asarray(roles, dtype=object)[main["role"].to_numpy()], index=main["project_id"].to_numpy())
-    out = live.set_index("project_id").loc[wanted, ["name", "priority"]].join(ends).reset_index(names="project_id")
-    out["delay_days"] = (out["end"] - out["planned_end"]).fillna(0).astype(int)
-    out["cause"] = out["project_id"].map(blame).where(out["delay_days"] > 0).astype("str")  # only where it moved
-    return out[["project_id", "name", "priority", "planned_finish", "finish", "delay_days", "cause"]]
+    finish = latest(tasks["finish"].to_numpy(dtype="datetime64[ns]").view(np.int64), np.iinfo(np.int64).min)
+    # the role behind most task-days of waiting in each project (ties: the first role by name)
+    waited = (cause >= 0) & (start > es)
+    days = np.zeros((m, len(roles)))
+    np.add.at(days, (code[waited], cause[waited]), (start - es)[waited])
+    blame = np.where(
+        days.max(axis=1, initial=0) > 0, np.asarray(roles, dtype=object)[days.argmax(axis=1)] if roles else None, None
+    )
+    info = live.set_index("project_id").loc[wanted]
+    delay = end - planned_end
+    return pd.DataFrame(
+        {
+            "project_id": wanted,
+            "name": info["name"].to_numpy(),
+            "priority": info["priority"].to_numpy(),
+            "planned_finish": np.where(planned_finish == np.iinfo(np.int64).min, no_date, planned_finish.view("datetime64[ns]")),
+            "finish": np.where(finish == np.iinfo(np.int64).min, no_date, finish.view("datetime64[ns]")),
+            "delay_days": delay,
+            "cause": pd.array(np.where(delay > 0, blame, None), dtype="str"),  # a cause only where the finish moved
+        }
+    )  # fmt: skip
 
 
 def check(levelled: Levelled) -> list[str]:
