@@ -209,13 +209,25 @@ def over_table(outcome: Outcome, limit: int | None = MAX_ROWS) -> Block:
     return _table(rows, caption, f"<over-allocation: {len(over)} person-weeks, {people} people>")
 
 
-def compare_table(table: pd.DataFrame) -> Block:
-    """A :func:`pmo_lib.planner.compare` table for reading (dates as dates, shares as percentages)."""
-    shown = table.copy()
-    for column in shown.columns[2:]:
-        shown[column] = [_compare_cell(v, u) for v, u in zip(table[column], table["unit"], strict=True)]
+def compare_table(table: pd.DataFrame, changed_only: bool = True) -> Block:
+    """A :func:`pmo_lib.planner.compare` table for reading (dates as dates, shares as percentages).
+
+    With ``changed_only`` (the default) the headline figures are always shown
+    and any other row only when a scenario differs from the baseline there.
+    """
+    cells = table.copy()
+    for column in cells.columns[2:]:
+        cells[column] = [_compare_cell(v, u) for v, u in zip(table[column], table["unit"], strict=True)]
+    headline = {label for label, _ in LABELS.values()}
+    differs = (cells[cells.columns[3:]].ne(cells[cells.columns[2]], axis=0)).any(axis=1)
+    keep = table["measure"].isin(headline) | differs if changed_only else pd.Series(True, index=table.index)
+    shown = cells[keep.to_numpy()]
     shown.columns = ["Measure", "Unit", *shown.columns[2:]]
-    return _table(shown, "Baseline and scenarios side by side", f"<comparison: {table.shape[1] - 2} columns>")
+    hidden = int((~keep).sum())
+    caption = "Baseline and scenarios side by side" + (
+        f" (the headline figures and every row a scenario changes; {hidden} unchanged rows not shown)" if hidden else ""
+    )
+    return _table(shown, caption, f"<comparison: {table.shape[1] - 2} columns, {len(shown)} of {len(table)} rows>")
 
 
 def _compare_cell(value, unit: str) -> str:

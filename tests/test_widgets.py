@@ -180,3 +180,16 @@ def test_levelling_shows_levelled_dates_and_who_is_waited_for(ui):
     assert len(waiting) and all(
         f"<td style='padding:2px 6px'>{role}</td>" in ui.dates.value for role in waiting["cause"]
     )
+
+
+def test_the_comparison_page_shows_headlines_and_what_changed(sample):
+    from pmo_lib.planner import Planner, compare
+
+    planner = Planner(sample)
+    later = sc.Scenario("later", [{"kind": "shift_project", "project_id": "P001", "days": 14}])
+    table = compare(planner, later)
+    block = widgets.compare_table(table)
+    assert "Finish P001 Customer Portal" in block.html and "Delay P001 Customer Portal" in block.html
+    assert "Finish P002 Partner Rollout" not in block.html  # unchanged: left out, and counted in the caption
+    assert "Projects finishing later" in block.html and "unchanged rows not shown" in block.html
+    assert "Finish P002 Partner Rollout" in widgets.compare_table(table, changed_only=False).html
