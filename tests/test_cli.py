@@ -22,6 +22,7 @@ def test_help_lists_every_command_with_a_line_each(pmo):
         ("risk", "Schedule risk"),
         ("schedule", "Critical path"),
         ("check", "Check projects against the PMO standard"),
+        ("whatif", "What-if report of a scenario file"),
     ):
         line = next(x for x in result.stdout.splitlines() if x.strip().startswith(command))
         assert words in line
