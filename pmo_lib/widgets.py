@@ -12,12 +12,13 @@ change asks :class:`~pmo_lib.planner.Planner` for the outcome and redraws:
   cell; over 100 % is bold and outlined as well as coloured, so it reads in
   print and for colour-blind readers);
 - project finish dates with the delay against the baseline;
-- the over-allocated person-weeks.
+- the over-allocated person-weeks;
+- the roles short of people (unnamed demand beyond the role's spare hours).
 
 The scenario can be saved to a YAML file and saved scenarios loaded or
 compared side by side. The widgets only display: every number comes from
 :mod:`pmo_lib.planner`. The rendering functions (:func:`heatmap`,
-:func:`kpi_cards`, :func:`dates_table`, :func:`over_table`,
+:func:`kpi_cards`, :func:`dates_table`, :func:`over_table`, :func:`gaps_table`,
 :func:`compare_table`) return HTML blocks that the static what-if report
 shows without widgets.
 """
@@ -209,6 +210,32 @@ def over_table(outcome: Outcome, limit: int | None = MAX_ROWS) -> Block:
     return _table(rows, caption, f"<over-allocation: {len(over)} person-weeks, {people} people>")
 
 
+def gaps_table(outcome: Outcome) -> Block:
+    """Roles short of people: unnamed demand their people's spare hours cannot cover, week by week."""
+    gaps = outcome.role_gaps
+    short = gaps[gaps["gap_fte"] > 1e-9] if gaps is not None and len(gaps) else pd.DataFrame(columns=["role"])
+    if short.empty:
+        text = "<role gaps: none>"
+        return Block("<p style='font-size:12px'>No role is short of people in the window: the unnamed demand fits in "
+                     "the spare hours of the people in each role.</p>", text)  # fmt: skip
+    table = (
+        short.groupby("role", observed=True)
+        .agg(first=("period", "min"), weeks=("period", "size"), peak=("gap_fte", "max"), hours=("gap_hours", "sum"))
+        .sort_values(["peak", "hours"], ascending=False)
+    )
+    shown = pd.DataFrame(
+        {
+            "Role": table.index,
+            "First week short": pd.DatetimeIndex(table["first"]).strftime("%Y-%m-%d"),
+            "Weeks short": table["weeks"].to_numpy(),
+            "People missing, worst week (FTE)": table["peak"].map("{:.1f}".format).to_numpy(),
+            "Hours not covered": table["hours"].map("{:,.0f}".format).to_numpy(),
+        }
+    )
+    caption = "Roles short of people: unnamed demand beyond the spare hours of the people in the role"
+    return _table(shown, caption, f"<role gaps: {len(shown)} roles short>")
+
+
 def compare_table(table: pd.DataFrame, changed_only: bool = True) -> Block:
     """A :func:`pmo_lib.planner.compare` table for reading (dates as dates, shares as percentages).
 
@@ -335,6 +362,7 @@ class WhatIfPlanner:
         self.heat = w.HTML()
         self.dates = w.HTML()
         self.over = w.HTML()
+        self.gaps = w.HTML()
         # scenarios
         self.name = w.Text("what-if", description="Scenario name", style=style, layout=wide)
         self.save_button = w.Button(description="Save scenario", icon="save")
@@ -360,7 +388,7 @@ class WhatIfPlanner:
         )
         for i, title in enumerate(("Projects", "People", "Hiring", "Scenarios")):
             tabs.set_title(i, title)
-        self.widget = w.VBox([tabs, self.status, self.cards, self.heat, w.HBox([self.dates, self.over])])
+        self.widget = w.VBox([tabs, self.status, self.cards, self.heat, w.HBox([self.dates, self.over]), self.gaps])
         for control in (self.shift, self.pause, self.cancel, self.priority):
             control.observe(self._project_changed, names="value")
         for control in (self.fte, self.leaves):
@@ -514,6 +542,7 @@ class WhatIfPlanner:
         self.heat.value = heatmap(outcome).html
         self.dates.value = dates_table(outcome).html
         self.over.value = over_table(outcome).html
+        self.gaps.value = gaps_table(outcome).html
         t2 = time.perf_counter()
         self.outcome = outcome
         self.timings.append({"compute_ms": 1e3 * (t1 - t0), "render_ms": 1e3 * (t2 - t1)})
@@ -636,4 +665,14 @@ def planner(
     )
 
 
-__all__ = ["Block", "WhatIfPlanner", "compare_table", "dates_table", "heatmap", "kpi_cards", "over_table", "planner"]
+__all__ = [
+    "Block",
+    "WhatIfPlanner",
+    "compare_table",
+    "dates_table",
+    "gaps_table",
+    "heatmap",
+    "kpi_cards",
+    "over_table",
+    "planner",
+]

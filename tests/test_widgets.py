@@ -193,3 +193,20 @@ def test_the_comparison_page_shows_headlines_and_what_changed(sample):
     assert "Finish P002 Partner Rollout" not in block.html  # unchanged: left out, and counted in the caption
     assert "Projects finishing later" in block.html and "unchanged rows not shown" in block.html
     assert "Finish P002 Partner Rollout" in widgets.compare_table(table, changed_only=False).html
+
+
+def test_roles_short_of_people_are_listed_with_the_resources_numbers(sample, tmp_path):
+    from pmo_lib import resources as res
+
+    ui = widgets.planner(sample, folder=tmp_path)
+    assert "No role is short of people" in ui.gaps.value  # the sample's open demand fits in spare hours
+    testers = sample.resources.loc[sample.resources["role"] == "tester", "resource_id"]
+    for person in testers:  # every tester down to zero hours: the open tester demand has nobody
+        ui.person.value = person
+        ui.fte.value = 0.0
+    assert "Roles short of people" in ui.gaps.value and ">tester<" in ui.gaps.value
+    squeezed = sc.apply(sample, ui.scenario())
+    expected = res.role_gaps(squeezed, ui.engine.start, ui.engine.end)
+    expected = expected[(expected["role"] == "tester") & (expected["gap_fte"] > 0)]
+    assert f"{expected['gap_fte'].max():.1f}" in ui.gaps.value
+    assert f"{expected['gap_hours'].sum():,.0f}" in ui.gaps.value
