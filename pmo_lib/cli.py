@@ -535,6 +535,7 @@ def _figures(table) -> str:
     import pandas as pd
 
     from .planner import KPI_LABELS, LEVELLED_KPI
+    from .widgets.render import cell_text
 
     headline = {label for label, _ in KPI_LABELS.values()} | {LEVELLED_KPI[0]}
     kpis = table[table["measure"].isin(headline)]
@@ -543,14 +544,7 @@ def _figures(table) -> str:
     label = max(len(m) for m in kpis["measure"]) + 2
     lines = [f"{'':<{label}}" + "".join(f"{n:>{width + 2}}" for n in names)]
     for row in kpis.itertuples(index=False):
-        cells = []
-        for value in row[2:]:
-            if pd.isna(value):
-                cells.append("-")
-            elif row.unit == "share":
-                cells.append(f"{value:.0%}")
-            else:
-                cells.append(f"{value:,.0f}")
+        cells = [cell_text(value, row.unit) for value in row[2:]]
         lines.append(f"{row.measure:<{label}}" + "".join(f"{c:>{width + 2}}" for c in cells))
     moved = table[(table["unit"] == "date")]
     later = [

@@ -157,31 +157,17 @@ class Planner:
 
         portfolio = apply(self.portfolio, scenario) if scenario.changes else self.portfolio
         people = portfolio.resources
-        grid, bounds = res._grid(self.start, self.end, "W")
-        n, m = len(people), grid.size
-        _, _, cap_hours = res._capacity_matrix(portfolio, bounds, m, res.HOURS_PER_DAY)
-        row, period, hours, person = res._demand_pieces(portfolio, bounds, res.HOURS_PER_DAY)
-        named = person >= 0
-        load = np.bincount(person[named] * m + period[named], weights=hours[named], minlength=n * m).reshape(n, m)
+        hours = res.load(portfolio, self.start, self.end, freq="W")
+        grid, cap_hours, load = hours.grid, hours.capacity, hours.booked
         who = people["resource_id"].astype(str).to_numpy()
-        teams, team_of = np.unique(people["team"].astype(str).to_numpy(), return_inverse=True)
-        team_cap = np.zeros((teams.size, m))
-        team_load = np.zeros((teams.size, m))
-        np.add.at(team_cap, team_of, cap_hours)
-        np.add.at(team_load, team_of, load)
+        teams, team_cap, team_load = hours.by("team")
         with np.errstate(divide="ignore", invalid="ignore"):
             share = np.where(team_cap > 0, team_load / team_cap, np.nan)
         frame = lambda values: pd.DataFrame(values, index=pd.Index(teams, name="team"), columns=grid)  # noqa: E731
-        over = res.over_table(portfolio, grid, cap_hours, load, row, period, hours, person)
+        over = hours.over()
         rates = people["cost_rate"].astype(float).fillna(0.0).to_numpy()
-        open_roles = portfolio.assignments["role"].take(row[~named]).reset_index(drop=True)
-        gaps = pd.Series(hours[~named]).groupby(open_roles, observed=True).sum()
-        by_week = (
-            pd.DataFrame({"role": open_roles, "period": grid.to_numpy()[period[~named]], "demand_hours": hours[~named]})
-            .groupby(["role", "period"], observed=True)["demand_hours"]
-            .sum()
-        )
-        role_gaps = res.gap_table(portfolio, grid, "W", cap_hours, load, by_week)
+        gaps = hours.open_roles().groupby(level="role", observed=True).sum()
+        role_gaps = hours.role_gaps()
         plan = self.plan(portfolio, scenario)
         dates = self._dates(portfolio, plan)
         base = self.baseline.dates.set_index("project_id")["finish"] if scenario.changes else None

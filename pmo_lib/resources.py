@@ -21,6 +21,8 @@ References
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 
@@ -154,27 +156,106 @@ def demand(portfolio, start, end, *, freq: str = "W", hours_per_day: float = HOU
     return pd.DataFrame({**pick, "period": grid.to_numpy()[period], "demand_hours": hours})
 
 
-def load(portfolio, start, end, *, freq: str = "W", hours_per_day: float = HOURS_PER_DAY):
-    """Capacity and named demand as person x period matrices, plus the unnamed role demand.
+@dataclass
+class Load:
+    """Capacity and booked demand of a window as arrays: the fast path under this module's tables and the planner.
 
-    Returns ``(grid, capacity_hours, demand_hours, open_roles)``: the periods,
-    two arrays of shape (people in table order, periods) [hours], and a
-    Series of unnamed demand per (role, period) [hours]. The fast path under
-    :func:`utilisation`, :func:`over_allocated` and the what-if planner.
+    ``capacity`` and ``booked`` are (people in table order) x periods [hours],
+    booked counting only named demand; ``row``, ``period``, ``hours``, ``who``
+    are the demand pieces (assignment row, period, hours, person row or -1
+    for an unnamed role demand), one per assignment and period it overlaps.
     """
+
+    portfolio: object
+    grid: pd.DatetimeIndex
+    freq: str
+    hours_per_day: float
+    capacity: np.ndarray
+    booked: np.ndarray
+    row: np.ndarray
+    period: np.ndarray
+    hours: np.ndarray
+    who: np.ndarray
+
+    def by(self, column: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Capacity and booked hours summed per value of a people column (``"team"``, ``"role"``...).
+
+        Returns ``(values, capacity, booked)``: the sorted values and two
+        (values x periods) arrays [hours].
+        """
+        values, of = np.unique(self.portfolio.resources[column].astype(str).to_numpy(), return_inverse=True)
+        capacity = np.zeros((values.size, self.grid.size))
+        booked = np.zeros((values.size, self.grid.size))
+        np.add.at(capacity, of, self.capacity)
+        np.add.at(booked, of, self.booked)
+        return values, capacity, booked
+
+    def open_roles(self) -> pd.Series:
+        """Unnamed demand per (role, period) [hours]."""
+        unnamed = self.who < 0
+        roles = self.portfolio.assignments["role"].take(self.row[unnamed]).reset_index(drop=True)
+        frame = pd.DataFrame(
+            {"role": roles, "period": self.grid.to_numpy()[self.period[unnamed]], "demand_hours": self.hours[unnamed]}
+        )
+        return frame.groupby(["role", "period"], observed=True)["demand_hours"].sum()
+
+    def over(self, threshold: float = 1.0) -> pd.DataFrame:
+        """The rows of :func:`over_allocated`."""
+        people, m = self.portfolio.resources, self.grid.size
+        rows, cols = np.nonzero(self.booked > threshold * self.capacity + 1e-9)
+        cell = rows * m + cols
+        piece = np.where(self.who >= 0, self.who * m + self.period, -1)
+        mine = np.isin(piece, cell) & (self.hours > 0)
+        c, b = self.capacity[rows, cols], self.booked[rows, cols]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            share = np.where(c > 0, b / c, np.nan)
+        projects = self.portfolio.assignments["project_id"].take(self.row[mine])
+        out = pd.DataFrame(
+            {
+                "resource_id": people["resource_id"].take(rows).to_numpy(),
+                "name": people["name"].take(rows).to_numpy(),
+                "team": people["team"].take(rows).to_numpy(),
+                "period": self.grid[cols],
+                "capacity_hours": c,
+                "demand_hours": b,
+                "over_hours": b - threshold * c,
+                "utilisation": share,
+                "projects": _joined(cell, piece[mine], projects),
+            }
+        )
+        return out.sort_values(["period", "over_hours"], ascending=[True, False], ignore_index=True)
+
+    def role_gaps(self) -> pd.DataFrame:
+        """The rows of :func:`role_gaps`."""
+        columns = ["role", "period", "unassigned_hours", "spare_hours", "gap_hours", "gap_fte"]
+        open_roles = self.open_roles()
+        if open_roles.empty:
+            return pd.DataFrame(columns=columns)
+        roles, of = np.unique(self.portfolio.resources["role"].astype(str).to_numpy(), return_inverse=True)
+        spare = np.zeros((roles.size, self.grid.size))
+        np.add.at(spare, of, np.maximum(self.capacity - self.booked, 0.0))
+        table = open_roles.rename("unassigned_hours").reset_index()
+        r = pd.Index(roles).get_indexer(table["role"].astype(str))
+        p = self.grid.get_indexer(pd.DatetimeIndex(table["period"]))
+        table["spare_hours"] = np.where(r >= 0, spare[np.maximum(r, 0), p], 0.0)
+        table["gap_hours"] = np.maximum(table["unassigned_hours"] - table["spare_hours"], 0.0)
+        cal, names, _ = _calendars(self.portfolio)
+        bounds = _bounds(self.grid, self.freq)
+        days = np.busday_count(bounds[:-1], bounds[1:], busdaycal=cal.busdaycalendar(names[0]))
+        with np.errstate(divide="ignore", invalid="ignore"):
+            table["gap_fte"] = np.where(days[p] > 0, table["gap_hours"] / (self.hours_per_day * days[p]), 0.0)
+        return table.sort_values(["period", "gap_fte"], ascending=[True, False], ignore_index=True)
+
+
+def load(portfolio, start, end, *, freq: str = "W", hours_per_day: float = HOURS_PER_DAY) -> Load:
+    """Capacity, named demand and the demand pieces of ``[start, end]`` as arrays (see :class:`Load`)."""
     grid, bounds = _grid(start, end, freq)
     n, m = len(portfolio.resources), grid.size
     _, _, cap = _capacity_matrix(portfolio, bounds, m, hours_per_day)
     row, period, hours, who = _demand_pieces(portfolio, bounds, hours_per_day)
     named = who >= 0
     booked = np.bincount(who[named] * m + period[named], weights=hours[named], minlength=n * m).reshape(n, m)
-    roles = portfolio.assignments["role"].take(row[~named]).reset_index(drop=True)
-    open_roles = (
-        pd.DataFrame({"role": roles, "period": grid.to_numpy()[period[~named]], "demand_hours": hours[~named]})
-        .groupby(["role", "period"], observed=True)["demand_hours"]
-        .sum()
-    )
-    return grid, cap, booked, open_roles
+    return Load(portfolio, grid, freq, hours_per_day, cap, booked, row, period, hours, who)
 
 
 def utilisation(portfolio, start, end, *, by: str = "team", freq: str = "W", **options) -> pd.DataFrame:
@@ -187,17 +268,12 @@ def utilisation(portfolio, start, end, *, by: str = "team", freq: str = "W", **o
     """
     if by not in ("team", "role", "resource_id"):
         raise ValueError(f"unknown grouping {by!r}; choose one of: team, role, resource_id")
-    grid, cap, booked, open_roles = load(portfolio, start, end, freq=freq, **options)
-    groups, of = np.unique(portfolio.resources[by].astype(str).to_numpy(), return_inverse=True)
-    m = grid.size
-    group_cap = np.zeros((groups.size, m))
-    group_load = np.zeros((groups.size, m))
-    np.add.at(group_cap, of, cap)
-    np.add.at(group_load, of, booked)
-    index = pd.MultiIndex.from_product([groups, grid], names=[by, "period"])
+    hours = load(portfolio, start, end, freq=freq, **options)
+    groups, group_cap, group_load = hours.by(by)
+    index = pd.MultiIndex.from_product([groups, hours.grid], names=[by, "period"])
     table = pd.DataFrame({"capacity_hours": group_cap.ravel(), "demand_hours": group_load.ravel()}, index=index)
     if by == "role":
-        table = table.join(open_roles.rename("unassigned_hours"), how="outer").fillna(0.0)
+        table = table.join(hours.open_roles().rename("unassigned_hours"), how="outer").fillna(0.0)
     with np.errstate(divide="ignore", invalid="ignore"):
         table["utilisation"] = np.where(
             table["capacity_hours"] > 0, table["demand_hours"] / table["capacity_hours"], np.nan
@@ -213,42 +289,7 @@ def over_allocated(portfolio, start, end, *, freq: str = "W", threshold: float =
     (demand - threshold x capacity), ``utilisation``, ``projects`` (the
     projects booking them that period, comma-separated).
     """
-    hours_per_day = options.get("hours_per_day", HOURS_PER_DAY)
-    grid, bounds = _grid(start, end, freq)
-    people = portfolio.resources
-    n, m = len(people), grid.size
-    _, _, cap = _capacity_matrix(portfolio, bounds, m, hours_per_day)
-    row, period, hours, who = _demand_pieces(portfolio, bounds, hours_per_day)
-    named = who >= 0
-    booked = np.bincount(who[named] * m + period[named], weights=hours[named], minlength=n * m).reshape(n, m)
-    return over_table(portfolio, grid, cap, booked, row, period, hours, who, threshold)
-
-
-def over_table(portfolio, grid, cap, booked, row, period, hours, who, threshold: float = 1.0) -> pd.DataFrame:
-    """The over-allocation rows from the matrices and demand pieces (see :func:`over_allocated`)."""
-    people = portfolio.resources
-    m = grid.size
-    rows, cols = np.nonzero(booked > threshold * cap + 1e-9)
-    cell = rows * m + cols
-    piece = np.where(who >= 0, who * m + period, -1)
-    mine = np.isin(piece, cell) & (hours > 0)
-    c, b = cap[rows, cols], booked[rows, cols]
-    with np.errstate(divide="ignore", invalid="ignore"):
-        share = np.where(c > 0, b / c, np.nan)
-    out = pd.DataFrame(
-        {
-            "resource_id": people["resource_id"].take(rows).to_numpy(),
-            "name": people["name"].take(rows).to_numpy(),
-            "team": people["team"].take(rows).to_numpy(),
-            "period": grid[cols],
-            "capacity_hours": c,
-            "demand_hours": b,
-            "over_hours": b - threshold * c,
-            "utilisation": share,
-            "projects": _joined(cell, piece[mine], portfolio.assignments["project_id"].take(row[mine])),
-        }
-    )
-    return out.sort_values(["period", "over_hours"], ascending=[True, False], ignore_index=True)
+    return load(portfolio, start, end, freq=freq, **options).over(threshold)
 
 
 def _joined(cells: np.ndarray, piece_cell: np.ndarray, projects: pd.Series) -> pd.Series:
@@ -278,7 +319,8 @@ def under_used(portfolio, start, end, *, freq: str = "W", threshold: float = 0.5
     ``team``, ``role``, ``period``, ``capacity_hours``, ``demand_hours``,
     ``spare_hours`` (capacity - demand) [hours], ``utilisation`` [share].
     """
-    grid, cap, booked, _ = load(portfolio, start, end, freq=freq, **options)
+    hours = load(portfolio, start, end, freq=freq, **options)
+    grid, cap, booked = hours.grid, hours.capacity, hours.booked
     rows, cols = np.nonzero((cap > 0) & (booked < threshold * cap - 1e-9))
     people = portfolio.resources
     out = pd.DataFrame(
@@ -310,29 +352,7 @@ def role_gaps(portfolio, start, end, *, freq: str = "W", hours_per_day: float = 
     Capacity planning by role against unnamed demand, as in PMBOK 9.2.3.1
     (resource requirements) and 9.3 (acquire resources).
     """
-    grid, cap, booked, open_roles = load(portfolio, start, end, freq=freq, hours_per_day=hours_per_day)
-    return gap_table(portfolio, grid, freq, cap, booked, open_roles, hours_per_day)
-
-
-def gap_table(portfolio, grid, freq, cap, booked, open_roles, hours_per_day: float = HOURS_PER_DAY) -> pd.DataFrame:
-    """The rows of :func:`role_gaps` from the capacity and demand matrices (shared with the planner)."""
-    if open_roles.empty:
-        columns = ["role", "period", "unassigned_hours", "spare_hours", "gap_hours", "gap_fte"]
-        return pd.DataFrame(columns=columns)
-    roles, of = np.unique(portfolio.resources["role"].astype(str).to_numpy(), return_inverse=True)
-    spare = np.zeros((roles.size, grid.size))
-    np.add.at(spare, of, np.maximum(cap - booked, 0.0))
-    table = open_roles.rename("unassigned_hours").reset_index()
-    r = pd.Index(roles).get_indexer(table["role"].astype(str))
-    p = grid.get_indexer(pd.DatetimeIndex(table["period"]))
-    table["spare_hours"] = np.where(r >= 0, spare[np.maximum(r, 0), p], 0.0)
-    table["gap_hours"] = np.maximum(table["unassigned_hours"] - table["spare_hours"], 0.0)
-    cal, names, _ = _calendars(portfolio)
-    bounds = _bounds(grid, freq)
-    days = np.busday_count(bounds[:-1], bounds[1:], busdaycal=cal.busdaycalendar(names[0]))
-    with np.errstate(divide="ignore", invalid="ignore"):
-        table["gap_fte"] = np.where(days[p] > 0, table["gap_hours"] / (hours_per_day * days[p]), 0.0)
-    return table.sort_values(["period", "gap_fte"], ascending=[True, False], ignore_index=True)
+    return load(portfolio, start, end, freq=freq, hours_per_day=hours_per_day).role_gaps()
 
 
 def demand_cost(portfolio, start, end, *, by: str = "project_id", freq: str = "W", **options) -> pd.DataFrame:

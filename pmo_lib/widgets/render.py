@@ -77,17 +77,6 @@ def heatmap(outcome: Outcome) -> Block:
     return Block(html, text)
 
 
-def _kpi_text(key: str, value: float) -> str:
-    unit = LABELS[key][1]
-    if not np.isfinite(value):
-        return "-"
-    if unit == "share":
-        return f"{value:.0%}"
-    if unit in ("hours", "currency"):
-        return f"{value:,.0f}"
-    return f"{value:,.0f}"
-
-
 def _delta_text(key: str, value: float, base: float) -> str:
     if not (np.isfinite(value) and np.isfinite(base)) or abs(value - base) < 1e-9:
         return "no change"
@@ -104,7 +93,7 @@ def kpi_cards(outcome: Outcome, baseline: Outcome, currency: str = "") -> Block:
         if key not in outcome.kpis:
             continue
         value, base = outcome.kpis[key], baseline.kpis.get(key, 0)  # the baseline has no levelled lateness
-        shown = _kpi_text(key, value) + (f" {currency}" if unit == "currency" and currency else "")
+        shown = cell_text(value, unit) + (f" {currency}" if unit == "currency" and currency else "")
         shown += " h" if unit == "hours" else ""
         delta = _delta_text(key, value, base)
         cards.append(
@@ -223,7 +212,7 @@ def compare_table(table: pd.DataFrame, changed_only: bool = True) -> Block:
     """
     cells = table.copy()
     for column in cells.columns[2:]:
-        cells[column] = [_compare_cell(v, u) for v, u in zip(table[column], table["unit"], strict=True)]
+        cells[column] = [cell_text(v, u) for v, u in zip(table[column], table["unit"], strict=True)]
     headline = {label for label, _ in LABELS.values()}
     differs = (cells[cells.columns[3:]].ne(cells[cells.columns[2]], axis=0)).any(axis=1)
     keep = table["measure"].isin(headline) | differs if changed_only else pd.Series(True, index=table.index)
@@ -236,7 +225,8 @@ def compare_table(table: pd.DataFrame, changed_only: bool = True) -> Block:
     return _table(shown, caption, f"<comparison: {table.shape[1] - 2} columns, {len(shown)} of {len(table)} rows>")
 
 
-def _compare_cell(value, unit: str) -> str:
+def cell_text(value, unit: str) -> str:
+    """One comparison value as text by its unit: dates as dates, shares as percentages, days signed, "-" if blank."""
     if value is None or (not isinstance(value, str) and pd.isna(value)):
         return "-"
     if unit == "date":
@@ -250,4 +240,4 @@ def _compare_cell(value, unit: str) -> str:
     return f"{value:,.0f}"
 
 
-__all__ = ["Block", "compare_table", "dates_table", "gaps_table", "heatmap", "kpi_cards", "over_table"]
+__all__ = ["Block", "cell_text", "compare_table", "dates_table", "gaps_table", "heatmap", "kpi_cards", "over_table"]
