@@ -18,6 +18,23 @@ os.environ["PMO_LAB_LEARNER"] = "test"
 FIXTURES = Path(__file__).parent / "fixtures"
 
 
+def load_tables(folder: Path, tables: dict[str, str]):
+    """Write hand-made tables (name -> CSV text) into ``folder`` and load them as a checked Portfolio."""
+    from pmo_lib import load_portfolio
+
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, text in tables.items():
+        (folder / f"{name}.csv").write_text(text, encoding="utf-8")
+    return load_portfolio(folder)
+
+
+def assert_refused(result: subprocess.CompletedProcess, code: int, words: str) -> None:
+    """A command refused its input the way a user should see it: the exit code, the message, no traceback."""
+    assert result.returncode == code, result.stderr
+    assert words in result.stderr
+    assert "Traceback" not in result.stderr
+
+
 def run_pmo(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
     """Run the installed ``pmo`` console script exactly as a user would."""
     exe = Path(sys.executable).with_name("pmo")

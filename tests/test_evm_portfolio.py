@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import math
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import load_tables
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pmo_lib import evm, load_portfolio
+from pmo_lib import evm
 from pmo_lib.data import TABLES, Portfolio, empty_table
 
 # Hand-computed project P (weekends only, no holidays), data date 2026-02-28:
@@ -61,10 +61,7 @@ P,2026-02,A,A,A,G,2026-03-03
 
 @pytest.fixture(scope="module")
 def hand(tmp_path_factory) -> Portfolio:
-    folder: Path = tmp_path_factory.mktemp("evm_hand")
-    for name, text in TABLES_CSV.items():
-        (folder / f"{name}.csv").write_text(text, encoding="utf-8")
-    return load_portfolio(folder)
+    return load_tables(tmp_path_factory.mktemp("evm_hand"), TABLES_CSV)
 
 
 def row(frame: pd.DataFrame, project: str) -> pd.Series:

@@ -7,13 +7,13 @@ sample, against the library functions that each column comes from.
 from __future__ import annotations
 
 import math
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import load_tables
 
-from pmo_lib import evm, finance, load_portfolio, load_sample, report
+from pmo_lib import evm, finance, load_sample, report
 from pmo_lib.schedule import schedule
 
 # Status month 2026-02, data date 2026-02-28 (weekends only, no holidays).
@@ -94,10 +94,7 @@ MONTH = "2026-02"
 
 @pytest.fixture(scope="module")
 def hand(tmp_path_factory):
-    folder: Path = tmp_path_factory.mktemp("report_hand")
-    for name, text in TABLES_CSV.items():
-        (folder / f"{name}.csv").write_text(text, encoding="utf-8")
-    return load_portfolio(folder)
+    return load_tables(tmp_path_factory.mktemp("report_hand"), TABLES_CSV)
 
 
 @pytest.fixture(scope="module")

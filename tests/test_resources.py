@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import load_tables
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pmo_lib import load_portfolio, load_sample
+from pmo_lib import load_sample
 from pmo_lib import resources as res
 
 # Weeks of Mon 2 Nov and Mon 9 Nov 2026; calendar "standard" has Wed 11 Nov off.
@@ -38,10 +37,7 @@ WEEK1, WEEK2 = pd.Timestamp("2026-11-02"), pd.Timestamp("2026-11-09")
 
 @pytest.fixture(scope="module")
 def hand(tmp_path_factory):
-    folder: Path = tmp_path_factory.mktemp("resources_hand")
-    for name, text in TABLES_CSV.items():
-        (folder / f"{name}.csv").write_text(text, encoding="utf-8")
-    return load_portfolio(folder)
+    return load_tables(tmp_path_factory.mktemp("resources_hand"), TABLES_CSV)
 
 
 def test_capacity_counts_calendar_employment_and_leave(hand):

@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from conftest import load_tables
 
-from pmo_lib import load_portfolio, load_sample, report
+from pmo_lib import load_sample, report
 from pmo_lib import standards as st
 
 AS_OF = "2026-10-31"
@@ -118,9 +119,7 @@ def _portfolio(tmp_path: Path, edit=None):
     tables = dict(BASE)
     if edit:
         edit(tables)
-    for name, text in tables.items():
-        (tmp_path / f"{name}.csv").write_text(text, encoding="utf-8")
-    return load_portfolio(tmp_path)
+    return load_tables(tmp_path, tables)
 
 
 @pytest.fixture(scope="module")
