@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 
-import numpy as np
 import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -146,4 +145,4 @@ def test_less_capacity_never_shortens_the_portfolio_here(sample):
                                                   for r in sample.resources["resource_id"]]))  # fmt: skip
     full, squeezed = lv.level(sample), lv.level(half)
     assert squeezed.projects["delay_days"].sum() > full.projects["delay_days"].sum()
-    assert np.array_equal(squeezed.capacity * 2, full.capacity) or (squeezed.capacity <= full.capacity).all()
+    assert (squeezed.capacity <= full.capacity).all() and (squeezed.capacity < full.capacity).any()
