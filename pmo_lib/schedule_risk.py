@@ -83,7 +83,13 @@ def _cdf(x: np.ndarray, a: np.ndarray, m: np.ndarray, b: np.ndarray, distributio
     else:
         from scipy.special import betainc
 
-        out = betainc(1 + 4 * c, 1 + 4 * (1 - c), z)
+        # alpha = 1 + 4c, beta = 6 - alpha; the function is only worked out strictly inside (0, 1), once per
+        # distinct (alpha, z) pair: the incomplete beta function is the slow part
+        alpha = np.broadcast_to(1 + 4 * c, z.shape)
+        out = (z >= 1).astype(float)
+        inside = (z > 0) & (z < 1)
+        pairs, back = np.unique(np.column_stack([alpha[inside], z[inside]]), axis=0, return_inverse=True)
+        out[inside] = betainc(pairs[:, 0], 6 - pairs[:, 0], pairs[:, 1])[back.reshape(-1)]
     return np.where(width > 0, out, (x >= a).astype(float))
 
 
@@ -103,23 +109,37 @@ def _sampling_tables(a, m, b, distribution: str):
     cdf = _cdf(values + 0.5, ua, um, ub, distribution)
     cdf[:, -1] = 1.0  # the last candidate closes every table
     cdf = np.where(values >= np.rint(ub), 1.0, cdf)
-    q = (np.arange(QUANTILES) + 0.5) / QUANTILES
-    steps = np.stack([np.searchsorted(row, q) for row in cdf])
-    tables = (low + steps).astype(np.int32)
+    # quantile j takes the first candidate whose cdf reaches (j + 1/2) / QUANTILES; each candidate's cdf
+    # reaches floor(cdf x QUANTILES + 1/2) quantiles, ...
+    reached = np.clip(np.floor(cdf * QUANTILES + 0.5), 0, QUANTILES).astype(np.int64)
+    # so entry j is the number of candidates (the last apart) that quantile j has passed
+    reached = np.maximum.accumulate(reached, axis=1)[:, :-1] + (QUANTILES + 1) * np.arange(len(unique))[:, None]
+    passed = np.bincount(reached.ravel(), minlength=len(unique) * (QUANTILES + 1)).reshape(len(unique), -1)
+    tables = (low + np.cumsum(passed[:, :QUANTILES], axis=1)).astype(np.int32)
     return which.reshape(-1), tables
 
 
 def _draw(which, tables, iterations: int, rng) -> np.ndarray:
-    """Whole-day durations, tasks x iterations, from uniform table indices."""
-    cells = which.size * iterations
+    """Whole-day durations, tasks x iterations, from uniform table indices.
+
+    One gather from the flattened tables per block of rows (a block's
+    indices stay in cache), instead of one per distinct estimate.
+    """
+    n = which.size
+    cells = n * iterations
     raw = rng.bit_generator.random_raw(-(-cells // 4)).view(np.uint16)[:cells]  # 4 uniform 16-bit words per draw
-    index = (raw & (QUANTILES - 1)).reshape(which.size, iterations)
-    out = np.empty((which.size, iterations), dtype=tables.dtype)
-    order = np.argsort(which, kind="stable")
-    bounds = np.flatnonzero(np.r_[True, np.diff(which[order]) != 0, True])
-    for lo, hi in itertools.pairwise(bounds):
-        rows = order[lo:hi]
-        out[rows] = tables[which[rows[0]]][index[rows]]
+    index = raw.reshape(n, iterations)
+    flat = tables.reshape(-1)
+    offset = (which.astype(np.int32) * QUANTILES)[:, None]
+    out = np.empty((n, iterations), dtype=tables.dtype)
+    rows = max(1, 65_536 // max(iterations, 1))
+    spot = np.empty((min(rows, n), iterations), dtype=np.int32)
+    for lo in range(0, n, rows):
+        hi = min(lo + rows, n)
+        part = spot[: hi - lo]
+        np.bitwise_and(index[lo:hi], QUANTILES - 1, out=part)
+        part += offset[lo:hi]
+        np.take(flat, part, out=out[lo:hi])
     return out
 
 
@@ -218,17 +238,26 @@ def _simulate_batch(tasks, dependencies, iterations, distribution, rng):
     status = column("status_day")[running]
     now = np.where(np.isnan(status), start + 1, status)
 
-    d = _draw(which, tables, iterations, rng)  # tasks x iterations
+    # tasks in level order: each level is one block of rows, so the passes read and write slices
+    order = np.lexsort((project_codes, level))
+    rank = np.empty(n, dtype=np.int64)
+    rank[order] = np.arange(n)
+    level, codes, pred, succ = level[order], project_codes[order], rank[pred], rank[succ]
+    es0, moves, finished, running = es0[order].astype(small), moves[order], finished[order], running[order]
+    d = _draw(which[order], tables, iterations, rng)  # tasks x iterations
     # progress: the deterministic pass's rules, applied to every iteration
-    d[finished] = d_fixed[finished, None]
+    d[finished] = d_fixed[order][finished, None]
     if running.any():
+        back = np.argsort(rank[np.flatnonzero(state == "in progress")])  # running rows, level order
+        share, start, now = share[back], start[back], now[back]
         left = np.ceil(d[running] * share[:, None])
         d[running] = np.maximum(now[:, None] + left - start[:, None], 1)
-    es, _, finish = _forward(d, es0, moves, pred, succ, from_finish, to_finish, lag, level, project_codes)
-    ls, _ = _backward(d, finish[project_codes], pred, succ, from_finish, to_finish, lag, level)
-    critical_count = np.count_nonzero(ls <= es, axis=1)
-    critical = critical_count / max(iterations, 1)
+    ef = _forward(d, es0, pred, succ, from_finish, to_finish, lag, level, moves)
+    finish = _project_finish(ef, codes)
+    lf = _backward(d, finish.take(codes, axis=0), pred, succ, from_finish, to_finish, lag, level)
+    critical = np.count_nonzero(lf <= ef, axis=1) / max(iterations, 1)  # LS <= ES: no float in that iteration
     critical[finished] = 0.0
+    sensitivity = _correlation(d, finish, codes, np.rint(mode[order]))
 
     names = pd.unique(tasks["project_id"].astype(str))
     finish_frame = pd.DataFrame(finish.T, columns=names)
@@ -236,8 +265,8 @@ def _simulate_batch(tasks, dependencies, iterations, distribution, rng):
         {
             "project_id": tasks["project_id"].to_numpy(),
             "task_id": tasks["task_id"].to_numpy(),
-            "criticality": critical,
-            "sensitivity": _correlation(d, finish, project_codes),
+            "criticality": critical[rank],
+            "sensitivity": sensitivity[rank],
         },
         index=tasks.index,
     )
@@ -245,104 +274,135 @@ def _simulate_batch(tasks, dependencies, iterations, distribution, rng):
 
 
 def _by_level(level: np.ndarray, end: np.ndarray, links: np.ndarray):
-    """Links grouped by the level of one of their ends, then into rounds in which no end repeats.
+    """``links`` arranged level by level (of one end; rows are in level order) and, within a level, in rounds.
 
-    Returns (level, links, rounds) in level order; ``rounds`` lists positions
-    in ``links``, or is ``None`` when every end in the level is distinct.
+    Round r holds each end's r-th link, ends ascending, so that within a
+    round no end repeats: a round is applied with one gather, one ufunc and
+    one scatter (``ufunc.reduceat`` along rows is ten times slower). Returns
+    the arranged links, each one's round and where each level begins.
     """
-    order = links[np.lexsort((end[links], level[end[links]]))]
-    ends = end[order]
-    bounds = np.flatnonzero(np.r_[True, np.diff(level[ends]) != 0, True])
-    groups = []
-    for lo, hi in itertools.pairwise(bounds):
-        group = ends[lo:hi]
-        firsts = np.flatnonzero(np.r_[True, group[1:] != group[:-1]])
-        rounds = None
-        if firsts.size < group.size:
-            rank = np.arange(group.size) - np.repeat(firsts, np.diff(np.r_[firsts, group.size]))
-            rounds = [np.flatnonzero(rank == r) for r in range(rank.max() + 1)]
-        groups.append((level[group[0]], order[lo:hi], rounds))
-    return groups
+    by_end = links[np.argsort(end[links], kind="stable")]
+    ends = end[by_end]
+    firsts = np.flatnonzero(np.r_[True, ends[1:] != ends[:-1]]) if ends.size else np.zeros(0, dtype=np.int64)
+    rank = np.arange(ends.size) - np.repeat(firsts, np.diff(np.r_[firsts, ends.size]))
+    arranged = np.lexsort((ends, rank, level[ends]))
+    ordered = by_end[arranged]
+    bounds = np.searchsorted(level[end[ordered]], np.arange(level.max(initial=0) + 2))
+    return ordered, rank[arranged], bounds
 
 
-def _push(ufunc, target: np.ndarray, rows: np.ndarray, values: np.ndarray, rounds) -> None:
-    """target[r] = ufunc(target[r], every row of values aimed at r), for np.maximum or np.minimum.
+def _rounds(rank: np.ndarray, a: int, b: int) -> np.ndarray:
+    """Where each round of the links ``a:b`` begins and ends (positions relative to ``a``)."""
+    return np.r_[0, np.flatnonzero(rank[a + 1 : b] != rank[a : b - 1]) + 1, b - a]
 
-    Rows aimed at the same target are applied in rounds of distinct targets
-    (cheaper than ``ufunc.reduceat`` along rows).
+
+def _forward(d, es0, pred, succ, from_finish, to_finish, lag, level, moves):
+    """Early finishes of every iteration (tasks x iterations), one level at a time.
+
+    A level's early start is the latest of its floor ``es0`` and its
+    incoming links' candidates; links into started tasks do not push. Rows
+    are in level order, so each level's result is one slice.
     """
-    for part in [None] if rounds is None else rounds:
-        r, v = (rows, values) if part is None else (rows[part], values[part])
-        ufunc(v, target[r], out=v)
-        target[r] = v
+    ef = np.empty_like(d)
+    nodes = np.searchsorted(level, np.arange(level.max(initial=0) + 2))
+    e, rank, bounds = _by_level(level, succ, np.flatnonzero(moves[succ]))
+    for k in range(nodes.size - 1):
+        lo, hi, a, b = nodes[k], nodes[k + 1], bounds[k], bounds[k + 1]
+        block = ef[lo:hi]
+        if b == a:
+            block[:] = es0[lo:hi, None]
+        else:
+            links = e[a:b]
+            p, s = pred[links], succ[links]
+            cand = ef.take(p, axis=0)  # the predecessors' early finishes
+            fix = np.flatnonzero(~from_finish[links])
+            if fix.size:  # SS / SF: from the predecessor's start
+                cand[fix] -= d[p[fix]]
+            if lag[links].any():
+                cand += lag[links][:, None]
+            fix = np.flatnonzero(to_finish[links])
+            if fix.size:  # FF / SF: they bound the successor's finish, so its start by its duration less
+                cand[fix] -= d[s[fix]]
+            cuts = _rounds(rank, a, b)
+            if cuts[1] == hi - lo:  # every task of the level has a link in the first round
+                np.maximum(cand[: cuts[1]], es0[lo:hi, None], out=block)
+            else:
+                block[:] = es0[lo:hi, None]
+                rows = s[: cuts[1]] - lo
+                block[rows] = np.maximum(block[rows], cand[: cuts[1]])
+            for r0, r1 in itertools.pairwise(cuts[1:]):
+                rows = s[r0:r1] - lo
+                block[rows] = np.maximum(block[rows], cand[r0:r1])
+        block += d[lo:hi]
+    return ef
 
 
-def _forward(d, es0, moves, pred, succ, from_finish, to_finish, lag, level, project_codes):
-    """Early starts and finishes of every iteration, one numpy step per level.
+def _backward(d, lf, pred, succ, from_finish, to_finish, lag, level):
+    """Late finishes of every iteration, deepest level first; ``lf`` starts as each task's project finish."""
+    ls = np.empty_like(d)
+    nodes = np.searchsorted(level, np.arange(level.max(initial=0) + 2))
+    e, rank, bounds = _by_level(level, pred, np.arange(pred.size))
+    for k in range(nodes.size - 2, -1, -1):
+        lo, hi, a, b = nodes[k], nodes[k + 1], bounds[k], bounds[k + 1]
+        block = lf[lo:hi]
+        if b > a:
+            links = e[a:b]
+            p, s = pred[links], succ[links]
+            cand = ls.take(s, axis=0)  # the successors' late starts
+            fix = np.flatnonzero(to_finish[links])
+            if fix.size:  # FF / SF: the successor's late finish
+                cand[fix] += d[s[fix]]
+            if lag[links].any():
+                cand -= lag[links][:, None]
+            fix = np.flatnonzero(~from_finish[links])
+            if fix.size:  # SS / SF: they bound the predecessor's start, so its finish by its duration more
+                cand[fix] += d[p[fix]]
+            cuts = _rounds(rank, a, b)
+            if cuts[1] == hi - lo:
+                np.minimum(block, cand[: cuts[1]], out=block)
+                start = 1
+            else:
+                start = 0
+            for r0, r1 in itertools.pairwise(cuts[start:]):
+                rows = p[r0:r1] - lo
+                block[rows] = np.minimum(block[rows], cand[r0:r1])
+        np.subtract(block, d[lo:hi], out=ls[lo:hi])
+    return lf
 
-    ``both`` holds the early starts (rows 0..n-1) and early finishes (rows
-    n..2n-1), so that a link reads its predecessor's start or finish in one
-    gather. A level's finishes are written once its starts are final.
+
+def _project_finish(ef: np.ndarray, codes: np.ndarray) -> np.ndarray:
+    """The latest early finish of each project (projects x iterations, in project-code order)."""
+    if codes.size == 0:
+        return np.zeros((0, ef.shape[1]), dtype=ef.dtype)
+    if codes.max() == 0:
+        return ef.max(axis=0, keepdims=True)
+    by_project = np.argsort(codes, kind="stable")
+    starts = np.flatnonzero(np.r_[True, np.diff(codes[by_project]) != 0])
+    return np.maximum.reduceat(ef.take(by_project, axis=0), starts, axis=0)
+
+
+def _correlation(d: np.ndarray, finish: np.ndarray, codes: np.ndarray, centre: np.ndarray) -> np.ndarray:
+    """Pearson correlation of each task's durations with its project's finish (0 when either is constant).
+
+    Durations are shifted by a whole number near their mean (``centre``)
+    before they become float32, so the sums of small whole numbers stay
+    exact; the work goes in blocks of rows that stay in cache.
     """
     n, iterations = d.shape
-    both = np.empty((2 * n, iterations), dtype=d.dtype)
-    both[:n] = es0[:, None]
-    both[n:] = both[:n] + d
-    links = np.flatnonzero(moves[succ])  # links into started tasks do not push
-    nodes_by_level = np.argsort(level, kind="stable")
-    node_bounds = np.searchsorted(level[nodes_by_level], np.arange(level.max() + 2)) if n else np.zeros(1, int)
-    for k, e, rounds in _by_level(level, succ, links):
-        cand = both[pred[e] + n * from_finish[e]]
-        if lag[e].any():
-            cand += lag[e][:, None]
-        tf = np.flatnonzero(to_finish[e])
-        if tf.size:
-            cand[tf] -= d[succ[e[tf]]]
-        _push(np.maximum, both, succ[e], cand, rounds)
-        nodes = nodes_by_level[node_bounds[k] : node_bounds[k + 1]]
-        both[n + nodes] = both[nodes] + d[nodes]
-    es, ef = both[:n], both[n:]
-    by_project = np.argsort(project_codes, kind="stable")
-    starts = np.flatnonzero(np.r_[True, np.diff(project_codes[by_project]) != 0]) if n else np.zeros(0, int)
-    finish = np.maximum.reduceat(ef[by_project], starts, axis=0) if n else np.zeros((0, iterations), np.int32)
-    return es, ef, finish
-
-
-def _backward(d, project_finish, pred, succ, from_finish, to_finish, lag, level):
-    """Late starts and finishes of every iteration, deepest level first (rows as in :func:`_forward`)."""
-    n = d.shape[0]
-    both = np.empty((2 * n, d.shape[1]), dtype=d.dtype)
-    both[n:] = project_finish
-    both[:n] = both[n:] - d
-    nodes_by_level = np.argsort(level, kind="stable")
-    node_bounds = np.searchsorted(level[nodes_by_level], np.arange(level.max() + 2)) if n else np.zeros(1, int)
-    for k, e, rounds in reversed(_by_level(level, pred, np.arange(pred.size))):
-        read = both[succ[e] + n * to_finish[e]]  # the successor's late start or finish
-        if lag[e].any():
-            read -= lag[e][:, None]
-        ss = np.flatnonzero(~from_finish[e])  # a link from the start limits the finish by the duration
-        if ss.size:
-            read[ss] += d[pred[e[ss]]]
-        _push(np.minimum, both, n + pred[e], read, rounds)
-        nodes = nodes_by_level[node_bounds[k] : node_bounds[k + 1]]
-        both[nodes] = both[n + nodes] - d[nodes]
-    return both[:n], both[n:]
-
-
-def _correlation(d: np.ndarray, finish: np.ndarray, project_codes: np.ndarray) -> np.ndarray:
-    """Pearson correlation of each task's durations with its project's finish (0 when either is constant)."""
-    x = d.astype(np.float32)
-    x -= x.mean(axis=1, keepdims=True, dtype=np.float64).astype(np.float32)
     y = finish.astype(np.float64)
-    y = (y - y.mean(axis=1, keepdims=True)).astype(np.float32)
-    co = np.zeros(d.shape[0])
-    order = np.argsort(project_codes, kind="stable")
-    bounds = np.flatnonzero(np.r_[True, np.diff(project_codes[order]) != 0, True])
-    for j, (lo, hi) in enumerate(itertools.pairwise(bounds)):
-        rows = order[lo:hi]
-        co[rows] = x[rows] @ y[j]  # one matrix-vector product per project
-    m2_x = np.einsum("ij,ij->i", x, x, dtype=np.float64)
-    m2_y = np.einsum("ij,ij->i", y, y, dtype=np.float64)[project_codes]
+    y -= y.mean(axis=1, keepdims=True)
+    m2_y = np.einsum("ij,ij->i", y, y)[codes]
+    y = y.astype(np.float32)
+    co, total, squares = np.zeros(n), np.zeros(n), np.zeros(n)
+    shift = np.nan_to_num(centre).astype(d.dtype)[:, None]
+    rows = max(1, 131_072 // max(iterations, 1))
+    for lo in range(0, n, rows):
+        hi = min(lo + rows, n)
+        x = (d[lo:hi] - shift[lo:hi]).astype(np.float32)
+        co[lo:hi] = np.einsum("ij,ij->i", x, y.take(codes[lo:hi], axis=0))
+        total[lo:hi] = x.sum(axis=1, dtype=np.float64)
+        squares[lo:hi] = np.einsum("ij,ij->i", x, x)
+    m2_x = np.maximum(squares - total * total / max(iterations, 1), 0)
     spread = np.sqrt(m2_x * m2_y)
     return np.clip(np.where(spread > 1e-9, co / np.where(spread > 1e-9, spread, 1), 0.0), -1.0, 1.0)
 

@@ -6,6 +6,7 @@ import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from test_schedule import network, random_networks
 
 import pmo_lib as pmo
 from pmo_lib import schedule_risk as sr
@@ -138,3 +139,20 @@ def test_forecast_in_dates_on_the_sample():
     assert (table.loc[done, "most_critical"] == "").all()  # nothing left to be critical
     again = sr.forecast(sample, "2026-10-31", iterations=2_000, seed=4)["projects"]
     pd.testing.assert_frame_equal(again, result["projects"])
+
+
+@settings(max_examples=150, deadline=None)
+@given(random_networks(), random_networks())
+def test_without_uncertainty_any_network_gives_the_critical_path(first, second):
+    # two random projects in one call, all four link types with leads and lags: every iteration must be the
+    # deterministic forward and backward pass (finish per project, critical exactly where total float is 0)
+    parts = [network(*first, project="A"), network(*second, project="B")]
+    tasks = pd.concat([t for t, _ in parts], ignore_index=True)
+    deps = pd.concat([d for _, d in parts], ignore_index=True)
+    for col in ("optimistic_days", "most_likely_days", "pessimistic_days"):
+        tasks[col] = tasks["duration_days"]
+    result = sr.simulate(tasks, deps, iterations=3, seed=0)
+    cpm = critical_path(tasks, deps)
+    assert result["finish"].iloc[0].to_dict() == cpm.groupby("project_id")["early_finish"].max().to_dict()
+    assert (result["finish"].nunique() == 1).all()
+    assert result["tasks"]["criticality"].tolist() == cpm["is_critical"].astype(float).tolist()
