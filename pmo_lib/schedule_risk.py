@@ -122,22 +122,23 @@ def _sampling_tables(a, m, b, distribution: str):
 def _draw(which, tables, iterations: int, rng) -> np.ndarray:
     """Whole-day durations, tasks x iterations, from uniform table indices.
 
-    One gather from the flattened tables per block of rows (a block's
-    indices stay in cache), instead of one per distinct estimate.
+    Block by block of rows (a block's random words and indices stay in
+    cache): 16 random bits per draw, of which the low 12 pick one of the
+    4,096 entries of the task's table, with one gather from the flattened
+    tables per block.
     """
     n = which.size
-    cells = n * iterations
-    raw = rng.bit_generator.random_raw(-(-cells // 4)).view(np.uint16)[:cells]  # 4 uniform 16-bit words per draw
-    index = raw.reshape(n, iterations)
     flat = tables.reshape(-1)
     offset = (which.astype(np.int32) * QUANTILES)[:, None]
     out = np.empty((n, iterations), dtype=tables.dtype)
-    rows = max(1, 65_536 // max(iterations, 1))
+    rows = max(1, 262_144 // max(iterations, 1))
     spot = np.empty((min(rows, n), iterations), dtype=np.int32)
     for lo in range(0, n, rows):
         hi = min(lo + rows, n)
+        cells = (hi - lo) * iterations
+        words = rng.bit_generator.random_raw(-(-cells // 4)).view(np.uint16)[:cells]  # 4 draws per 64-bit word
         part = spot[: hi - lo]
-        np.bitwise_and(index[lo:hi], QUANTILES - 1, out=part)
+        np.bitwise_and(words.reshape(hi - lo, iterations), QUANTILES - 1, out=part)
         part += offset[lo:hi]
         np.take(flat, part, out=out[lo:hi])
     return out
@@ -254,8 +255,7 @@ def _simulate_batch(tasks, dependencies, iterations, distribution, rng):
         d[running] = np.maximum(now[:, None] + left - start[:, None], 1)
     ef = _forward(d, es0, pred, succ, from_finish, to_finish, lag, level, moves)
     finish = _project_finish(ef, codes)
-    lf = _backward(d, finish.take(codes, axis=0), pred, succ, from_finish, to_finish, lag, level)
-    critical = np.count_nonzero(lf <= ef, axis=1) / max(iterations, 1)  # LS <= ES: no float in that iteration
+    critical = _backward(d, ef, finish, codes, pred, succ, from_finish, to_finish, lag, level) / max(iterations, 1)
     critical[finished] = 0.0
     sensitivity = _correlation(d, finish, codes, np.rint(mode[order]))
 
@@ -337,14 +337,22 @@ def _forward(d, es0, pred, succ, from_finish, to_finish, lag, level, moves):
     return ef
 
 
-def _backward(d, lf, pred, succ, from_finish, to_finish, lag, level):
-    """Late finishes of every iteration, deepest level first; ``lf`` starts as each task's project finish."""
-    ls = np.empty_like(d)
+def _backward(d, ef, finish, codes, pred, succ, from_finish, to_finish, lag, level):
+    """Backward pass, deepest level first: how many iterations each task is critical in.
+
+    A level's late finishes start as its project's finish and take the
+    earliest of its outgoing links' candidates; once final they are compared
+    with the early finishes (LF <= EF: no float, critical) and the level's
+    late starts, all the levels above need, overwrite its early finishes in
+    ``ef``: no other tasks x iterations array is allocated.
+    """
+    ls = ef  # rows of the levels already done hold late starts
+    critical = np.zeros(d.shape[0], dtype=np.int64)
     nodes = np.searchsorted(level, np.arange(level.max(initial=0) + 2))
     e, rank, bounds = _by_level(level, pred, np.arange(pred.size))
     for k in range(nodes.size - 2, -1, -1):
         lo, hi, a, b = nodes[k], nodes[k + 1], bounds[k], bounds[k + 1]
-        block = lf[lo:hi]
+        block = finish.take(codes[lo:hi], axis=0)  # late finishes of the level, from its projects' finish
         if b > a:
             links = e[a:b]
             p, s = pred[links], succ[links]
@@ -366,8 +374,9 @@ def _backward(d, lf, pred, succ, from_finish, to_finish, lag, level):
             for r0, r1 in itertools.pairwise(cuts[start:]):
                 rows = p[r0:r1] - lo
                 block[rows] = np.minimum(block[rows], cand[r0:r1])
+        critical[lo:hi] = np.count_nonzero(block <= ef[lo:hi], axis=1)
         np.subtract(block, d[lo:hi], out=ls[lo:hi])
-    return lf
+    return critical
 
 
 def _project_finish(ef: np.ndarray, codes: np.ndarray) -> np.ndarray:
@@ -395,12 +404,22 @@ def _correlation(d: np.ndarray, finish: np.ndarray, codes: np.ndarray, centre: n
     y = y.astype(np.float32)
     co, total, squares = np.zeros(n), np.zeros(n), np.zeros(n)
     shift = np.nan_to_num(centre).astype(d.dtype)[:, None]
-    rows = max(1, 131_072 // max(iterations, 1))
+    rows = max(1, 524_288 // max(iterations, 1))
+    block = np.empty((min(rows, n), iterations), dtype=np.float32)
+    # with few projects one matrix product gives each task's sum of x x y for every project, and its sum of x
+    few = y.shape[0] <= 16
+    rhs = np.vstack([y, np.ones((1, iterations), dtype=np.float32)]).T.copy() if few else None
     for lo in range(0, n, rows):
         hi = min(lo + rows, n)
-        x = (d[lo:hi] - shift[lo:hi]).astype(np.float32)
-        co[lo:hi] = np.einsum("ij,ij->i", x, y.take(codes[lo:hi], axis=0))
-        total[lo:hi] = x.sum(axis=1, dtype=np.float64)
+        x = block[: hi - lo]
+        np.subtract(d[lo:hi], shift[lo:hi], out=x, casting="unsafe")
+        if few:
+            both = x @ rhs
+            co[lo:hi] = both[np.arange(hi - lo), codes[lo:hi]]
+            total[lo:hi] = both[:, -1]
+        else:
+            co[lo:hi] = np.einsum("ij,ij->i", x, y.take(codes[lo:hi], axis=0))
+            total[lo:hi] = x.sum(axis=1, dtype=np.float64)
         squares[lo:hi] = np.einsum("ij,ij->i", x, x)
     m2_x = np.maximum(squares - total * total / max(iterations, 1), 0)
     spread = np.sqrt(m2_x * m2_y)

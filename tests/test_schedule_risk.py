@@ -156,3 +156,19 @@ def test_without_uncertainty_any_network_gives_the_critical_path(first, second):
     assert result["finish"].iloc[0].to_dict() == cpm.groupby("project_id")["early_finish"].max().to_dict()
     assert (result["finish"].nunique() == 1).all()
     assert result["tasks"]["criticality"].tolist() == cpm["is_critical"].astype(float).tolist()
+
+
+@pytest.mark.parametrize("projects", [1, 20])  # few projects: one matrix product; many: row by row
+def test_sensitivity_is_the_correlation_of_duration_with_finish(projects):
+    # A then B, independent: corr(A, A + B) = sd(A) / sd(A + B). Triangular variance (a2 + b2 + c2 - ab - ac - bc) / 18
+    # (Vose 2008, 9.1.3) plus 1/12 for rounding to whole days: A (0, 10, 100) 505.64, B (0, 40, 50) 116.75;
+    # skewed, so that the mode is not the mean
+    tasks, deps = chain({"A": (0, 10, 100), "B": (0, 40, 50), "M": (0, 0, 0)}, [("A", "B"), ("B", "M")])
+    tasks = pd.concat([tasks.assign(project_id=f"P{i}") for i in range(projects)], ignore_index=True)
+    deps = pd.concat([deps.assign(project_id=f"P{i}") for i in range(projects)], ignore_index=True)
+    result = sr.simulate(tasks, deps, iterations=40_000, seed=7)["tasks"]
+    by_task = result.groupby("task_id")["sensitivity"]
+    assert by_task.min()["A"] == pytest.approx((505.64 / 622.39) ** 0.5, abs=0.01)
+    assert by_task.max()["A"] == pytest.approx((505.64 / 622.39) ** 0.5, abs=0.01)
+    assert by_task.mean()["B"] == pytest.approx((116.75 / 622.39) ** 0.5, abs=0.01)
+    assert (result.loc[result["task_id"] == "M", "sensitivity"] == 0).all()  # a fixed duration does not vary
