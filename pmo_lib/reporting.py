@@ -26,6 +26,12 @@ from .files import atomic_write_bytes, publish
 
 FORMATS = ("html", "xlsx", "ipynb")
 ALL = "all"
+# what the report notebook's kernel imports while this process loads papermill (see run.start_kernel)
+WARM_UP = (
+    "import pmo_lib.data, pmo_lib.report, pmo_lib.charts, pmo_lib.present, pmo_lib.standards, pmo_lib.evm, "
+    "pmo_lib.schedule_risk, pmo_lib.finance, pmo_lib.risk, pmo_lib.resources, pmo_lib.export; "
+    "import matplotlib.figure, matplotlib.backends.backend_agg, matplotlib.font_manager, openpyxl"
+)
 
 
 def slug(name: str) -> str:
@@ -85,6 +91,7 @@ def run_one(name: str, month: str, data: str, out_dir: str, formats: tuple[str, 
             parameters,
             stem=stem,
             formats=tuple(f for f in formats if f != "xlsx"),
+            warm_up=WARM_UP,
         )
         if tmp_xlsx is not None:
             target = out / f"{stem}.xlsx"

@@ -69,6 +69,29 @@ def _html(notebook_path: Path) -> bytes:
     return body.encode("utf-8")
 
 
+def start_kernel(cwd: Path, warm_up: str = "", kernel_name: str = "python3"):
+    """Start a kernel now that runs ``warm_up`` (imports) as it starts, before it takes any request.
+
+    The kernel boots and imports on the other core while this process loads
+    papermill and checks the parameters: the notebook's first cell then finds
+    its modules loaded. ``warm_up`` is one line of imports, run by IPython's
+    ``exec_lines`` (no output, no execution count). Returns the kernel
+    manager; :func:`run_notebook` hands it to papermill and shuts it down.
+    """
+    from jupyter_client.manager import KernelManager
+
+    km = KernelManager(kernel_name=kernel_name)
+    extra = [f"--IPKernelApp.exec_lines={warm_up}"] if warm_up else []
+    km.start_kernel(extra_arguments=[*KERNEL_ARGUMENTS, *extra], cwd=str(cwd))
+    return km
+
+
+def _stop_kernel(km) -> None:
+    if km.has_kernel:
+        km.shutdown_kernel(now=True)  # the outputs are in: nothing to wait for
+    km.cleanup_resources()
+
+
 def run_notebook(
     notebook: Path,
     out_dir: Path,
@@ -77,17 +100,27 @@ def run_notebook(
     stem: str | None = None,
     formats: tuple[str, ...] = ("ipynb", "html"),
     kernel_name: str = "python3",
+    warm_up: str = "",
 ) -> list[Path]:
     """Execute ``notebook`` with ``parameters`` and write ``<stem>.<format>`` into ``out_dir``.
 
-    Returns the paths written. Raises :class:`NotebookRunError` (leaving any
-    previous outputs untouched) when a cell fails.
+    The kernel starts first, with ``warm_up`` (see :func:`start_kernel`), so
+    that its start overlaps the loading of papermill here. Returns the paths
+    written. Raises :class:`NotebookRunError` (leaving any previous outputs
+    untouched) when a cell fails.
     """
+    notebook = Path(notebook)
+    km = start_kernel(notebook.parent, warm_up, kernel_name)
+    try:
+        return _run(notebook, Path(out_dir), parameters, stem, formats, kernel_name, km)
+    finally:
+        _stop_kernel(km)
+
+
+def _run(notebook: Path, out_dir: Path, parameters: dict, stem, formats, kernel_name: str, km) -> list[Path]:
     import papermill
     from papermill.exceptions import PapermillExecutionError
 
-    notebook = Path(notebook)
-    out_dir = Path(out_dir)
     stem = stem or notebook.stem
     check_parameters(notebook, parameters)
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -103,6 +136,7 @@ def run_notebook(
             progress_bar=False,
             cwd=str(notebook.parent),
             extra_arguments=KERNEL_ARGUMENTS,
+            km=km,
         )
     except PapermillExecutionError as exc:
         failed = out_dir / f"{stem}.failed.ipynb"
