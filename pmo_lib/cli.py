@@ -308,9 +308,12 @@ def report(month, portfolios, every, data: Path, out: Path, fmt: str, as_of, det
     the previous report, leaves <portfolio>.failed.ipynb and .error.txt, and
     exits 1.
     """
-    from .errors import PMOError
-    from .report import portfolios as names_in
-    from .reporting import ALL, FORMATS, check_request, run_reports
+    import contextlib
+
+    from .reporting import FORMATS, WARM_UP
+    from .run import NOTEBOOKS, kernel, skip_iri_format_checks
+
+    skip_iri_format_checks()
 
     formats = tuple(f.strip() for f in fmt.split(",") if f.strip())
     wrong = [f for f in formats if f not in FORMATS]
@@ -321,6 +324,17 @@ def report(month, portfolios, every, data: Path, out: Path, fmt: str, as_of, det
     _check_date("report", "--as-of", as_of)
     if not data.exists():
         _usage_error("report", f"no dataset at {data} (expected a folder of CSV files or an .xlsx workbook)")
+    # one report: its kernel starts now and imports while the data and the request are checked here
+    # (several reports: each worker starts its own)
+    single = not every and len(portfolios) <= 1
+    with kernel(NOTEBOOKS / "monthly_report.ipynb", WARM_UP) if single else contextlib.nullcontext() as km:
+        _report(month, portfolios, every, data, out, formats, as_of, detail, standard_file, jobs, km)
+
+
+def _report(month, portfolios, every, data: Path, out: Path, formats, as_of, detail, standard_file, jobs, km) -> None:
+    from .errors import PMOError
+    from .report import portfolios as names_in
+    from .reporting import ALL, check_request, run_reports
     from .standards import StandardError
     from .standards import load as load_standard
 
@@ -340,7 +354,9 @@ def report(month, portfolios, every, data: Path, out: Path, fmt: str, as_of, det
     if standard_file:
         extra["standard"] = str(standard_file.resolve())
     with click.progressbar(length=len(names), label=f"Running {len(names)} report(s)", file=sys.stderr) as bar:
-        outcomes, index = run_reports(names, month, data, out, formats, extra, jobs, progress=lambda _: bar.update(1))
+        outcomes, index = run_reports(
+            names, month, data, out, formats, extra, jobs, progress=lambda _: bar.update(1), km=km
+        )
     failed = [o for o in outcomes if o.error]
     for o in sorted(outcomes, key=lambda o: o.name):
         for path in o.written:
@@ -502,8 +518,10 @@ def whatif(scenario_file: Path, others, data: Path, out: Path, weeks: int, curre
     from .errors import PMOError
     from .planner import Planner, compare
     from .reporting import slug
-    from .run import NOTEBOOKS, run_notebook
+    from .run import NOTEBOOKS, run_notebook, skip_iri_format_checks
     from .scenarios import ScenarioError, load
+
+    skip_iri_format_checks()
 
     portfolio = _load_or_exit("whatif", data)
     try:
@@ -570,8 +588,9 @@ def _figures(table) -> str:
 def tour(data: Path, out: Path) -> None:
     """Run the tour notebook on a dataset and save it as HTML and .ipynb."""
     from .errors import PMOError
-    from .run import NOTEBOOKS, run_notebook
+    from .run import NOTEBOOKS, run_notebook, skip_iri_format_checks
 
+    skip_iri_format_checks()
     if not data.exists():
         _usage_error("tour", f"no dataset at {data}")
     try:

@@ -26,11 +26,19 @@ from .files import atomic_write_bytes, publish
 
 FORMATS = ("html", "xlsx", "ipynb")
 ALL = "all"
-# what the report notebook's kernel imports while this process loads papermill (see run.start_kernel)
+# what the report notebook's kernel imports while this process loads papermill (see run.start_kernel): every
+# module the report loads on the way, lazily imported ones too (pandera's backends, PIL's plugins), so that
+# none is left for the cells (tests/test_report_cli.py checks it)
 WARM_UP = (
     "import pmo_lib.data, pmo_lib.report, pmo_lib.charts, pmo_lib.present, pmo_lib.standards, pmo_lib.evm, "
-    "pmo_lib.schedule_risk, pmo_lib.finance, pmo_lib.risk, pmo_lib.resources, pmo_lib.export; "
-    "import matplotlib.figure, matplotlib.backends.backend_agg, matplotlib.font_manager, openpyxl"
+    "pmo_lib.schedule_risk, pmo_lib.finance, pmo_lib.risk, pmo_lib.resources, pmo_lib.export, pmo_lib.calendar; "
+    "import pandera.backends.pandas.register, pandera.backends.pandas.builtin_checks, "
+    "pandera.backends.pandas.builtin_hypotheses, pandera._pandas_deprecated, pandera.api.geopandas.container, "
+    "pandera.accessors.pandas_accessor, pandera.backends.register_checks, pandas.core.reshape.reshape, pyarrow.pandas_compat, pyarrow.vendored.version, "
+    "yaml, encodings.utf_8_sig; "
+    "import matplotlib.figure, matplotlib.backends.backend_agg, matplotlib.font_manager, PIL.PngImagePlugin, "
+    "PIL.BmpImagePlugin, PIL.GifImagePlugin, PIL.JpegImagePlugin, PIL.PpmImagePlugin, openpyxl, "
+    "openpyxl.packaging.extended"
 )
 
 
@@ -71,8 +79,11 @@ def check_request(portfolio, month: str, names: list[str]) -> None:
         raise PMOError(f"unknown portfolio {', '.join(map(repr, unknown))}; the data has: {', '.join(known)}")
 
 
-def run_one(name: str, month: str, data: str, out_dir: str, formats: tuple[str, ...], extra: dict) -> Outcome:
-    """Run the report notebook for one portfolio (in a worker process) and publish its files."""
+def run_one(name: str, month: str, data: str, out_dir: str, formats: tuple[str, ...], extra: dict, km=None) -> Outcome:
+    """Run the report notebook for one portfolio (in a worker process) and publish its files.
+
+    ``km``: a kernel already started for it (see :func:`pmo_lib.run.kernel`); by default one is started here.
+    """
     from .run import NOTEBOOKS, NotebookRunError, run_notebook
 
     out = Path(out_dir)
@@ -92,6 +103,7 @@ def run_one(name: str, month: str, data: str, out_dir: str, formats: tuple[str, 
             stem=stem,
             formats=tuple(f for f in formats if f != "xlsx"),
             warm_up=WARM_UP,
+            km=km,
         )
         if tmp_xlsx is not None:
             target = out / f"{stem}.xlsx"
@@ -141,14 +153,18 @@ def run_reports(
     extra: dict | None = None,
     jobs: int | None = None,
     progress=None,
+    km=None,
 ) -> tuple[list[Outcome], Path | None]:
-    """Run the report for each name (in parallel processes when more than one); returns outcomes and the index."""
+    """Run the report for each name (in parallel processes when more than one); returns outcomes and the index.
+
+    ``km``: a kernel already started for a single report.
+    """
     out_dir = Path(out_root) / month
     out_dir.mkdir(parents=True, exist_ok=True)
     args = (month, str(Path(data).resolve()), str(out_dir), tuple(formats), dict(extra or {}))
     outcomes: list[Outcome] = []
     if len(names) == 1:
-        outcomes.append(run_one(names[0], *args))
+        outcomes.append(run_one(names[0], *args, km=km))
         if progress:
             progress(outcomes[-1])
     else:

@@ -10,9 +10,11 @@ notebook beside an error file that names the failing cell.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import tempfile
+import threading
 from pathlib import Path
 
 from .errors import PMOError
@@ -28,6 +30,27 @@ KERNEL_ARGUMENTS = ["--IPKernelApp.log_level=CRITICAL"]
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")  # colour codes in IPython tracebacks
 
 
+class _Loader(threading.Thread):
+    """Runs ``make()`` in a thread; ``result()`` waits for it and returns its value (or raises its error)."""
+
+    def __init__(self, make):
+        super().__init__(daemon=True)
+        self._make, self._value, self._error = make, None, None
+        self.start()
+
+    def run(self) -> None:
+        try:
+            self._value = self._make()
+        except BaseException as exc:  # handed to the caller of result()
+            self._error = exc
+
+    def result(self):
+        self.join()
+        if self._error is not None:
+            raise self._error
+        return self._value
+
+
 class NotebookRunError(PMOError):
     """A notebook failed to run; ``failed_notebook`` and ``error_file`` say where to look."""
 
@@ -35,6 +58,21 @@ class NotebookRunError(PMOError):
         super().__init__(message)
         self.failed_notebook = failed_notebook
         self.error_file = error_file
+
+
+def skip_iri_format_checks() -> None:
+    """Keep jsonschema from loading ``rfc3987_syntax`` in this process (for commands that run notebooks).
+
+    papermill imports nbformat, which imports jsonschema, which builds about
+    40 parsers for RFC 3987 "iri" format checks at import when that optional
+    package is installed: 0.65 s of a 3 s report. nbformat's schemas (draft 4)
+    never use those formats, so nothing is checked less. Only done when
+    jsonschema is not loaded yet; a process that already has it keeps it.
+    """
+    import sys
+
+    if "jsonschema" not in sys.modules:
+        sys.modules.setdefault("rfc3987_syntax", None)  # its import now fails, which jsonschema allows for
 
 
 def check_parameters(notebook: Path, parameters: dict) -> None:
@@ -53,7 +91,8 @@ def check_parameters(notebook: Path, parameters: dict) -> None:
             raise PMOError(f"parameter {name} must be text, a number, true/false or a list of those")
 
 
-def _html(notebook_path: Path) -> bytes:
+def _exporter():
+    """The HTML exporter of the reports, its templates loaded (by converting an empty notebook once)."""
     import nbformat
     from nbconvert import HTMLExporter
 
@@ -65,7 +104,14 @@ def _html(notebook_path: Path) -> bytes:
         exclude_output_prompt=True,
         embed_images=True,
     )
-    body, _ = exporter.from_notebook_node(nbformat.read(notebook_path, as_version=4))
+    exporter.from_notebook_node(nbformat.v4.new_notebook())
+    return exporter
+
+
+def _html(notebook_path: Path, exporter=None) -> bytes:
+    import nbformat
+
+    body, _ = (exporter or _exporter()).from_notebook_node(nbformat.read(notebook_path, as_version=4))
     return body.encode("utf-8")
 
 
@@ -87,9 +133,33 @@ def start_kernel(cwd: Path, warm_up: str = "", kernel_name: str = "python3"):
 
 
 def _stop_kernel(km) -> None:
-    if km.has_kernel:
-        km.shutdown_kernel(now=True)  # the outputs are in: nothing to wait for
+    """Stop the kernel at once (its outputs are in) and remove its connection files.
+
+    The local kernel process is killed and reaped directly: jupyter_client's
+    own shutdown first interrupts the kernel (which logs a KeyboardInterrupt)
+    and then checks for its end every 0.1 s.
+    """
+    process = getattr(km.provisioner, "process", None) if km.has_kernel else None
+    if process is not None:
+        process.kill()
+        process.wait(timeout=10)
+    elif km.has_kernel:
+        km.shutdown_kernel(now=True)
     km.cleanup_resources()
+
+
+@contextlib.contextmanager
+def kernel(notebook: Path, warm_up: str = "", kernel_name: str = "python3"):
+    """A kernel for ``notebook`` started now (see :func:`start_kernel`), shut down on leaving the block.
+
+    A command starts it before its own checks, so that the kernel's start
+    overlaps them; a refused command leaves no kernel behind.
+    """
+    km = start_kernel(Path(notebook).parent, warm_up, kernel_name)
+    try:
+        yield km
+    finally:
+        _stop_kernel(km)
 
 
 def run_notebook(
@@ -101,20 +171,20 @@ def run_notebook(
     formats: tuple[str, ...] = ("ipynb", "html"),
     kernel_name: str = "python3",
     warm_up: str = "",
+    km=None,
 ) -> list[Path]:
     """Execute ``notebook`` with ``parameters`` and write ``<stem>.<format>`` into ``out_dir``.
 
-    The kernel starts first, with ``warm_up`` (see :func:`start_kernel`), so
-    that its start overlaps the loading of papermill here. Returns the paths
-    written. Raises :class:`NotebookRunError` (leaving any previous outputs
-    untouched) when a cell fails.
+    Runs on ``km`` (a kernel from :func:`kernel`, started by the caller) or
+    on a kernel started here first, with ``warm_up``, so that its start
+    overlaps the loading of papermill. While the kernel works, a thread
+    loads the HTML exporter. Returns the paths written. Raises
+    :class:`NotebookRunError` (leaving any previous outputs untouched) when a
+    cell fails.
     """
     notebook = Path(notebook)
-    km = start_kernel(notebook.parent, warm_up, kernel_name)
-    try:
-        return _run(notebook, Path(out_dir), parameters, stem, formats, kernel_name, km)
-    finally:
-        _stop_kernel(km)
+    with contextlib.nullcontext(km) if km is not None else kernel(notebook, warm_up, kernel_name) as running:
+        return _run(notebook, Path(out_dir), parameters, stem, formats, kernel_name, running)
 
 
 def _run(notebook: Path, out_dir: Path, parameters: dict, stem, formats, kernel_name: str, km) -> list[Path]:
@@ -127,6 +197,7 @@ def _run(notebook: Path, out_dir: Path, parameters: dict, stem, formats, kernel_
     fd, tmp = tempfile.mkstemp(prefix=f".{stem}.", suffix=".ipynb", dir=out_dir)
     os.close(fd)
     tmp = Path(tmp)
+    exporter = _Loader(_exporter) if "html" in formats else None  # ready by the time the cells are done
     try:
         papermill.execute_notebook(
             str(notebook),
@@ -137,6 +208,8 @@ def _run(notebook: Path, out_dir: Path, parameters: dict, stem, formats, kernel_
             cwd=str(notebook.parent),
             extra_arguments=KERNEL_ARGUMENTS,
             km=km,
+            # written once at the end (and on a failure), not before and after each of the report's 60 cells
+            request_save_on_cell_execute=False,
         )
     except PapermillExecutionError as exc:
         failed = out_dir / f"{stem}.failed.ipynb"
@@ -157,7 +230,7 @@ def _run(notebook: Path, out_dir: Path, parameters: dict, stem, formats, kernel_
     try:
         if "html" in formats:
             target = out_dir / f"{stem}.html"
-            atomic_write_bytes(target, _html(tmp))
+            atomic_write_bytes(target, _html(tmp, exporter.result()))
             written.append(target)
         if "ipynb" in formats:
             target = out_dir / f"{stem}.ipynb"

@@ -116,7 +116,7 @@ def test_text_from_the_data_is_escaped_and_neutralised(tmp_path):
         (["--data", str(FIXTURES / "broken" / "values")], 1, "ERROR"),
     ],
 )
-def test_bad_requests_stop_before_any_kernel(pmo, tmp_path, args, code, words):
+def test_bad_requests_stop_before_the_notebook_runs(pmo, tmp_path, args, code, words):
     base = {"--month": "2026-10"}
     full = [*(x for k, v in base.items() if k not in args for x in (k, v)), *args]
     result = pmo("report", *full, "--out", str(tmp_path))
@@ -124,6 +124,30 @@ def test_bad_requests_stop_before_any_kernel(pmo, tmp_path, args, code, words):
     assert words in result.stderr
     assert "Traceback" not in result.stderr
     assert not any(tmp_path.rglob("*.html"))
+
+
+def test_a_refused_report_stops_the_kernel_it_started(tmp_path):
+    # in this process, so that a kernel left running would still be our child
+    import psutil
+    from click.testing import CliRunner
+
+    from pmo_lib.cli import main
+
+    result = CliRunner().invoke(main, ["report", "--month", "2031-01", "--out", str(tmp_path)])
+    assert result.exit_code == 2 and "outside the data" in result.output
+    kernels = [p for p in psutil.Process().children(recursive=True) if "ipykernel_launcher" in " ".join(p.cmdline())]
+    assert kernels == []
+
+
+def test_the_warm_up_only_imports_modules_that_exist():
+    import subprocess
+    import sys
+
+    from pmo_lib.reporting import WARM_UP
+
+    assert all(statement.strip().startswith("import ") for statement in WARM_UP.split(";"))
+    done = subprocess.run([sys.executable, "-c", WARM_UP], capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
 
 
 def test_a_failing_run_keeps_the_last_good_report(tmp_path):
@@ -174,3 +198,51 @@ def test_a_custom_standard_moves_the_computed_rag(tmp_path):
     outcomes, _ = run_reports(["all"], "2026-10", SAMPLE, tmp_path / "out", ("html",), {"standard": str(strict)})
     page = (tmp_path / "out" / "2026-10" / "all.html").read_text(encoding="utf-8")
     assert not outcomes[0].error and "Standard: <strong>Strict</strong>" in page
+
+
+def test_after_the_warm_up_the_report_imports_no_new_package(tmp_path):
+    # run in a fresh interpreter: the report's cells (check, tables, a chart, the workbook) after the warm-up
+    import subprocess
+    import sys
+
+    from pmo_lib.reporting import WARM_UP
+
+    script = f"""
+import sys
+{WARM_UP.replace("; ", chr(10))}
+before = set(sys.modules)
+import pmo_lib as pmo
+from pmo_lib import charts, report
+portfolio = pmo.validate({str(SAMPLE)!r}).portfolio_or_raise()
+r = report.build(portfolio, "2026-10", name="Digital Services")
+charts.png(charts.rag_counts(r["summary"]["overall_rag"].dropna()))
+report.workbook(r, sys.argv[1])
+print(sorted(set(sys.modules) - before))
+"""
+    book = str(tmp_path / "report.xlsx")
+    done = subprocess.run([sys.executable, "-c", script, book], capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"
+
+
+def test_without_the_iri_checks_nbformat_still_validates_notebooks():
+    # skip_iri_format_checks keeps jsonschema from building RFC 3987 parsers: notebooks are checked as before
+    import subprocess
+    import sys
+
+    script = f"""
+import sys
+from pmo_lib.run import skip_iri_format_checks
+skip_iri_format_checks()
+import nbformat
+nb = nbformat.read({str(REPO_ROOT / "notebooks" / "monthly_report.ipynb")!r}, as_version=4)
+nbformat.validate(nb)
+nb.cells[0]["cell_type"] = "not a cell type"
+try:
+    nbformat.validate(nb)
+except nbformat.ValidationError:
+    print("refused", sys.modules["rfc3987_syntax"])
+"""
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "refused None"
