@@ -404,7 +404,7 @@ def _correlation(d: np.ndarray, finish: np.ndarray, codes: np.ndarray, centre: n
     y = y.astype(np.float32)
     co, total, squares = np.zeros(n), np.zeros(n), np.zeros(n)
     shift = np.nan_to_num(centre).astype(d.dtype)[:, None]
-    rows = max(1, 524_288 // max(iterations, 1))
+    rows = max(1, 163_840 // max(iterations, 1))  # small enough that BLAS keeps to one thread
     block = np.empty((min(rows, n), iterations), dtype=np.float32)
     # with few projects one matrix product gives each task's sum of x x y for every project, and its sum of x
     few = y.shape[0] <= 16
