@@ -1,8 +1,9 @@
 """``pmo report``: run the monthly report notebook for one or more portfolios and publish the files.
 
-Parameters are checked before any kernel starts (the data loads, the month
-lies within the data, the portfolio exists); each portfolio's report runs in
-its own process through papermill; every file is written to a temporary name
+Parameters are checked before the notebook runs (the data loads, the month
+lies within the data, the portfolio exists; a single report's kernel is
+already starting meanwhile); each portfolio's report runs in its own process
+through papermill; every file is written to a temporary name
 and moved into place only when its run succeeded, so a failed run leaves the
 previous good report where it was, keeps the failed executed notebook beside
 an error file naming the failing cell, and the command exits non-zero.

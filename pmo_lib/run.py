@@ -1,8 +1,9 @@
 """Run a parameterised notebook with papermill and export it, atomically.
 
 Parameters are checked against the notebook's own ``parameters`` cell before
-a kernel starts (unknown names are refused: papermill would only warn, and a
-crafted name could run code). Outputs are written to temporary files in the
+any cell runs (unknown names are refused: papermill would only warn, and a
+crafted name could run code). The kernel starts first, importing what the
+notebook needs, so that its start overlaps the work done here. Outputs are written to temporary files in the
 output folder and moved into place only when the run succeeded, so a failed
 run never replaces the last good output. A failed run keeps the executed
 notebook beside an error file that names the failing cell.
