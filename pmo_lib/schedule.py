@@ -45,7 +45,7 @@ import pyarrow.compute as pc
 
 from ._vector import _arrow_text, encode, positions
 from .errors import PMOError
-from .graph import topological_levels
+from .graph import by_level, topological_levels
 
 LINK_TYPES = ("FS", "SS", "FF", "SF")
 
@@ -121,7 +121,7 @@ def _passes_by_level(d, pred, succ, from_finish, to_finish, lag, level, project_
     # forward: ES(s) >= ES(p) + [d(p) if from finish] + lag - [d(s) if to finish]
     shift = np.where(from_finish, d[pred], 0) + lag - np.where(to_finish, d[succ], 0)
     keep = np.flatnonzero(moves[succ])  # links into fixed (started) tasks do not push
-    order = keep[np.argsort(level[succ[keep]], kind="stable")]
+    order = keep[by_level(level[succ[keep]])]
     p_f, s_f, c_f = pred[order], succ[order], shift[order]
     bounds = np.searchsorted(level[s_f], np.arange(level.max() + 2))
     es = es0.copy()
@@ -132,7 +132,7 @@ def _passes_by_level(d, pred, succ, from_finish, to_finish, lag, level, project_
     project_finish = _project_finish(es + d, project_codes)
     # backward, on late finishes: LF(p) <= LF(s) - d(s) + d(p) - shift
     back = d[pred] - d[succ] - shift
-    order = np.argsort(level[pred], kind="stable")
+    order = by_level(level[pred])
     p_b, s_b, c_b = pred[order], succ[order], back[order]
     pbounds = np.searchsorted(level[p_b], np.arange(level.max() + 2))
     lf = project_finish.copy()
@@ -146,7 +146,7 @@ def _passes_by_level(d, pred, succ, from_finish, to_finish, lag, level, project_
 def _passes_by_link(d, pred, succ, from_finish, to_finish, lag, level, project_codes, es0, moves):
     """The same passes link by link in topological order: for deep, narrow networks, where a
     numpy step per level would cost more than it saves."""
-    order = np.argsort(level[succ], kind="stable")  # links by the level of their successor
+    order = by_level(level[succ])  # links by the level of their successor
     order = order[moves[succ[order]]]  # links into fixed (started) tasks do not push
     p_l, s_l = pred[order].tolist(), succ[order].tolist()
     ff, tf, lg = from_finish[order].tolist(), to_finish[order].tolist(), lag[order].tolist()
@@ -159,7 +159,7 @@ def _passes_by_link(d, pred, succ, from_finish, to_finish, lag, level, project_c
     es = np.asarray(es, dtype=np.int64)
     project_finish = _project_finish(es + d, project_codes)
     lf = project_finish.tolist()
-    back = np.argsort(-level[pred], kind="stable")  # links by the level of their predecessor, deepest first
+    back = by_level(-level[pred])  # links by the level of their predecessor, deepest first
     for p, s, f, t, g in zip(
         pred[back].tolist(),
         succ[back].tolist(),
