@@ -273,27 +273,40 @@ def _simulate_batch(tasks, dependencies, iterations, distribution, rng):
     return finish_frame, per_task
 
 
-def _by_level(level: np.ndarray, end: np.ndarray, links: np.ndarray):
-    """``links`` arranged level by level (of one end; rows are in level order) and, within a level, in rounds.
+class _Passes:
+    """The links of one pass arranged level by level (of one end; rows are in level order), in rounds.
 
-    Round r holds each end's r-th link, ends ascending, so that within a
-    round no end repeats: a round is applied with one gather, one ufunc and
-    one scatter (``ufunc.reduceat`` along rows is ten times slower). Returns
-    the arranged links, each one's round and where each level begins.
+    Round r of a level holds each end's r-th link, ends ascending, so that
+    within a round no end repeats: a round is applied with one gather, one
+    ufunc and one scatter (``ufunc.reduceat`` along rows is ten times
+    slower). Everything a level needs is laid out here once, so the loop over
+    levels only slices: ``pred``/``succ`` of the arranged links, where each
+    level's links and rounds begin, and whether a level has any link other
+    than finish-to-start without lag (most have none).
     """
-    by_end = links[np.argsort(end[links], kind="stable")]
-    ends = end[by_end]
-    firsts = np.flatnonzero(np.r_[True, ends[1:] != ends[:-1]]) if ends.size else np.zeros(0, dtype=np.int64)
-    rank = np.arange(ends.size) - np.repeat(firsts, np.diff(np.r_[firsts, ends.size]))
-    arranged = np.lexsort((ends, rank, level[ends]))
-    ordered = by_end[arranged]
-    bounds = np.searchsorted(level[end[ordered]], np.arange(level.max(initial=0) + 2))
-    return ordered, rank[arranged], bounds
 
+    def __init__(self, level, end, links, pred, succ, from_finish, to_finish, lag):
+        by_end = links[np.argsort(end[links], kind="stable")]
+        ends = end[by_end]
+        firsts = np.flatnonzero(np.r_[True, ends[1:] != ends[:-1]]) if ends.size else np.zeros(0, dtype=np.int64)
+        rank = np.arange(ends.size) - np.repeat(firsts, np.diff(np.r_[firsts, ends.size]))
+        arranged = np.lexsort((ends, rank, level[ends]))
+        e, rank = by_end[arranged], rank[arranged]
+        self.pred, self.succ, self.lag = pred[e], succ[e], lag[e]
+        self.from_start, self.to_finish = ~from_finish[e], to_finish[e]
+        levels = level[end[e]]
+        self.nodes = np.searchsorted(level, np.arange(level.max(initial=0) + 2)).tolist()
+        self.links = np.searchsorted(levels, np.arange(level.max(initial=0) + 2)).tolist()
+        self.turns = np.flatnonzero(np.r_[True, (rank[1:] != rank[:-1]) | (levels[1:] != levels[:-1])])
+        self.first_turn = np.searchsorted(self.turns, self.links).tolist()
+        unusual = np.r_[0, np.cumsum(self.from_start | self.to_finish | (self.lag != 0))]
+        self.special = (unusual[self.links[1:]] - unusual[self.links[:-1]] > 0).tolist()
 
-def _rounds(rank: np.ndarray, a: int, b: int) -> np.ndarray:
-    """Where each round of the links ``a:b`` begins and ends (positions relative to ``a``)."""
-    return np.r_[0, np.flatnonzero(rank[a + 1 : b] != rank[a : b - 1]) + 1, b - a]
+    def level(self, k: int):
+        """Node rows lo:hi, link positions a:b and the rounds' bounds (relative to a) of level k."""
+        lo, hi, a, b = self.nodes[k], self.nodes[k + 1], self.links[k], self.links[k + 1]
+        cuts = [*(self.turns[self.first_turn[k] : self.first_turn[k + 1]] - a).tolist(), b - a]
+        return lo, hi, a, b, cuts
 
 
 def _forward(d, es0, pred, succ, from_finish, to_finish, lag, level, moves):
@@ -304,26 +317,23 @@ def _forward(d, es0, pred, succ, from_finish, to_finish, lag, level, moves):
     are in level order, so each level's result is one slice.
     """
     ef = np.empty_like(d)
-    nodes = np.searchsorted(level, np.arange(level.max(initial=0) + 2))
-    e, rank, bounds = _by_level(level, succ, np.flatnonzero(moves[succ]))
-    for k in range(nodes.size - 1):
-        lo, hi, a, b = nodes[k], nodes[k + 1], bounds[k], bounds[k + 1]
+    plan = _Passes(level, succ, np.flatnonzero(moves[succ]), pred, succ, from_finish, to_finish, lag)
+    for k in range(len(plan.nodes) - 1):
+        lo, hi, a, b, cuts = plan.level(k)
         block = ef[lo:hi]
         if b == a:
             block[:] = es0[lo:hi, None]
         else:
-            links = e[a:b]
-            p, s = pred[links], succ[links]
+            p, s = plan.pred[a:b], plan.succ[a:b]
             cand = ef.take(p, axis=0)  # the predecessors' early finishes
-            fix = np.flatnonzero(~from_finish[links])
-            if fix.size:  # SS / SF: from the predecessor's start
-                cand[fix] -= d[p[fix]]
-            if lag[links].any():
-                cand += lag[links][:, None]
-            fix = np.flatnonzero(to_finish[links])
-            if fix.size:  # FF / SF: they bound the successor's finish, so its start by its duration less
-                cand[fix] -= d[s[fix]]
-            cuts = _rounds(rank, a, b)
+            if plan.special[k]:
+                fix = np.flatnonzero(plan.from_start[a:b])
+                if fix.size:  # SS / SF: from the predecessor's start
+                    cand[fix] -= d[p[fix]]
+                cand += plan.lag[a:b, None]
+                fix = np.flatnonzero(plan.to_finish[a:b])
+                if fix.size:  # FF / SF: they bound the successor's finish, so its start by its duration less
+                    cand[fix] -= d[s[fix]]
             if cuts[1] == hi - lo:  # every task of the level has a link in the first round
                 np.maximum(cand[: cuts[1]], es0[lo:hi, None], out=block)
             else:
@@ -348,24 +358,21 @@ def _backward(d, ef, finish, codes, pred, succ, from_finish, to_finish, lag, lev
     """
     ls = ef  # rows of the levels already done hold late starts
     critical = np.zeros(d.shape[0], dtype=np.int64)
-    nodes = np.searchsorted(level, np.arange(level.max(initial=0) + 2))
-    e, rank, bounds = _by_level(level, pred, np.arange(pred.size))
-    for k in range(nodes.size - 2, -1, -1):
-        lo, hi, a, b = nodes[k], nodes[k + 1], bounds[k], bounds[k + 1]
+    plan = _Passes(level, pred, np.arange(pred.size), pred, succ, from_finish, to_finish, lag)
+    for k in range(len(plan.nodes) - 2, -1, -1):
+        lo, hi, a, b, cuts = plan.level(k)
         block = finish.take(codes[lo:hi], axis=0)  # late finishes of the level, from its projects' finish
         if b > a:
-            links = e[a:b]
-            p, s = pred[links], succ[links]
+            p, s = plan.pred[a:b], plan.succ[a:b]
             cand = ls.take(s, axis=0)  # the successors' late starts
-            fix = np.flatnonzero(to_finish[links])
-            if fix.size:  # FF / SF: the successor's late finish
-                cand[fix] += d[s[fix]]
-            if lag[links].any():
-                cand -= lag[links][:, None]
-            fix = np.flatnonzero(~from_finish[links])
-            if fix.size:  # SS / SF: they bound the predecessor's start, so its finish by its duration more
-                cand[fix] += d[p[fix]]
-            cuts = _rounds(rank, a, b)
+            if plan.special[k]:
+                fix = np.flatnonzero(plan.to_finish[a:b])
+                if fix.size:  # FF / SF: the successor's late finish
+                    cand[fix] += d[s[fix]]
+                cand -= plan.lag[a:b, None]
+                fix = np.flatnonzero(plan.from_start[a:b])
+                if fix.size:  # SS / SF: they bound the predecessor's start, so its finish by its duration more
+                    cand[fix] += d[p[fix]]
             if cuts[1] == hi - lo:
                 np.minimum(block, cand[: cuts[1]], out=block)
                 start = 1
