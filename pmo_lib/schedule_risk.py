@@ -115,7 +115,7 @@ def _sampling_tables(a, m, b, distribution: str):
     # so entry j is the number of candidates (the last apart) that quantile j has passed
     reached = np.maximum.accumulate(reached, axis=1)[:, :-1] + (QUANTILES + 1) * np.arange(len(unique))[:, None]
     passed = np.bincount(reached.ravel(), minlength=len(unique) * (QUANTILES + 1)).reshape(len(unique), -1)
-    tables = (low + np.cumsum(passed[:, :QUANTILES], axis=1)).astype(np.int32)
+    tables = np.cumsum(passed[:, :QUANTILES], axis=1, dtype=np.int32) + low.astype(np.int32)  # whole days
     return which.reshape(-1), tables
 
 
