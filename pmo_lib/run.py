@@ -3,10 +3,11 @@
 Parameters are checked against the notebook's own ``parameters`` cell before
 any cell runs (unknown names are refused: papermill would only warn, and a
 crafted name could run code). The kernel starts first, importing what the
-notebook needs, so that its start overlaps the work done here. Outputs are written to temporary files in the
-output folder and moved into place only when the run succeeded, so a failed
-run never replaces the last good output. A failed run keeps the executed
-notebook beside an error file that names the failing cell.
+notebook needs, so that its start overlaps the work done here. Outputs are
+written to temporary files in the output folder and moved into place only
+when the run succeeded, so a failed run never replaces the last good output.
+A failed run keeps the executed notebook beside an error file that names the
+failing cell.
 """
 
 from __future__ import annotations
@@ -25,8 +26,9 @@ NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 _JSON_TYPES = (str, int, float, bool, type(None))
 # The kernel's own log is not the user's business: its start-up notices, and the "KeyboardInterrupt caught in
-# kernel" that jupyter_client's shutdown provokes (it always sends SIGINT first; when that lands while the kernel
-# is still finishing its last reply, ipykernel logs it as an error). Cell errors still reach us as messages.
+# kernel" that jupyter_client's shutdown provokes when it is used (it always sends SIGINT first; when that lands
+# while the kernel is still finishing its last reply, ipykernel logs it as an error). Cell errors still reach us
+# as messages.
 KERNEL_ARGUMENTS = ["--IPKernelApp.log_level=CRITICAL"]
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")  # colour codes in IPython tracebacks
 
