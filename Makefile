@@ -45,7 +45,7 @@ bench: $(STAMP) ## speed, as ratios against a floor or peer measured in the same
 
 bench-leveling: $(STAMP) ## levelling quality on PSPLIB j30 and j120 (needs ../shared/psplib)
 	$(BIN)/python benchmarks/psplib.py --set j30 --schedules 5000
-	$(BIN)/python benchmarks/psplib.py --set j120 --limit 60 --schedules 5000
+	$(BIN)/python benchmarks/psplib.py --set j120 --schedules 5000
 	$(BIN)/python benchmarks/psplib.py --set j30 --schedules 1000 --exact 10
 
 bench-browser: $(STAMP) ## the what-if planner in JupyterLab, driven by headless Chromium (apt-get install chromium)
