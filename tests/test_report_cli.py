@@ -246,3 +246,19 @@ except nbformat.ValidationError:
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=False)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "refused None"
+
+
+def test_a_run_on_a_kernel_started_early_fails_cleanly_and_stops_it(tmp_path):
+    # the single-report path of `pmo report`: the kernel is started first and handed over
+    from pmo_lib.reporting import WARM_UP
+    from pmo_lib.run import NOTEBOOKS, kernel
+
+    with kernel(NOTEBOOKS / "monthly_report.ipynb", WARM_UP) as km:
+        process = km.provisioner.process
+        bad, _ = run_reports(
+            ["Operations Excellence"], "2026-10", FIXTURES / "broken" / "values", tmp_path, ("html",), km=km
+        )
+        assert bad[0].error and "failed in cell" in bad[0].error and "DataError" in bad[0].error
+    assert process.poll() is not None  # the kernel process has ended
+    assert (tmp_path / "2026-10" / "operations-excellence.failed.ipynb").exists()
+    assert not (tmp_path / "2026-10" / "operations-excellence.html").exists()
