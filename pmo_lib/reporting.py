@@ -3,10 +3,10 @@
 Parameters are checked before the notebook runs (the data loads, the month
 lies within the data, the portfolio exists; a single report's kernel is
 already starting meanwhile); each portfolio's report runs in its own process
-through papermill; every file is written to a temporary name
-and moved into place only when its run succeeded, so a failed run leaves the
-previous good report where it was, keeps the failed executed notebook beside
-an error file naming the failing cell, and the command exits non-zero.
+through papermill; every file is written to a temporary name and moved into
+place only when its run succeeded, so a failed run leaves the previous good
+report where it was, keeps the failed executed notebook beside an error file
+naming the failing cell, and the command exits non-zero.
 """
 
 from __future__ import annotations
@@ -35,8 +35,8 @@ WARM_UP = (
     "pmo_lib.schedule_risk, pmo_lib.finance, pmo_lib.risk, pmo_lib.resources, pmo_lib.export, pmo_lib.calendar; "
     "import pandera.backends.pandas.register, pandera.backends.pandas.builtin_checks, "
     "pandera.backends.pandas.builtin_hypotheses, pandera._pandas_deprecated, pandera.api.geopandas.container, "
-    "pandera.accessors.pandas_accessor, pandera.backends.register_checks, pandas.core.reshape.reshape, pyarrow.pandas_compat, pyarrow.vendored.version, "
-    "yaml, encodings.utf_8_sig; "
+    "pandera.accessors.pandas_accessor, pandera.backends.register_checks, pandas.core.reshape.reshape, "
+    "pyarrow.pandas_compat, pyarrow.vendored.version, yaml, encodings.utf_8_sig; "
     "import matplotlib.figure, matplotlib.backends.backend_agg, matplotlib.font_manager, PIL.PngImagePlugin, "
     "PIL.BmpImagePlugin, PIL.GifImagePlugin, PIL.JpegImagePlugin, PIL.PpmImagePlugin, openpyxl, "
     "openpyxl.packaging.extended"
