@@ -1,9 +1,10 @@
 """Schedule risk: Monte Carlo simulation of the critical path from three-point estimates.
 
-Every iteration is a row of one array: durations are drawn for all iterations
-and tasks at once (``iterations x tasks``), and the forward and backward passes
-of :mod:`pmo_lib.schedule` run on whole columns of iterations, level by level,
-so there is no Python loop over iterations.
+Every iteration is a column of one array: durations are drawn for all tasks
+and iterations at once (``tasks x iterations``, tasks in topological level
+order), and the forward and backward passes (the rules of
+:mod:`pmo_lib.schedule`) run level by level on whole rows of iterations, so
+there is no Python loop over iterations.
 
 Duration distributions (chosen by name):
 
@@ -186,7 +187,7 @@ def simulate(
     Durations are whole working days, drawn from the three-point
     distribution rounded to the day by inverse-transform sampling with
     tables of 4,096 quantiles. Projects are simulated in batches of about
-    40 million task-iterations so that large portfolios fit in memory.
+    16 million task-iterations so that large portfolios fit in memory.
     """
     if distribution not in DISTRIBUTIONS:
         raise ValueError(f"unknown distribution {distribution!r}; choose one of: {', '.join(DISTRIBUTIONS)}")
