@@ -7,6 +7,7 @@ the medians (case / baseline), not the absolute time.
 
 from __future__ import annotations
 
+import argparse
 import gc
 import statistics
 import time
@@ -67,3 +68,17 @@ def table(results: list[Result]) -> str:
         target = f"<= {r.target:g}x {r.verdict}" if r.target else ""
         lines.append(f"{r.name:<38}{r.case:>10.3f}  {r.baseline_name:<34}{r.baseline:>10.3f}{r.ratio:>7.2f}x  {target}")
     return "\n".join(lines)
+
+
+def quick_option(description: str | None, full: int) -> tuple[bool, int]:
+    """Parse ``--quick`` (fewer repeats, the sample only); returns it and the repeats to run (3 or ``full``)."""
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--quick", action="store_true", help="fewer repeats, the sample only")
+    quick = parser.parse_args().quick
+    return quick, 3 if quick else full
+
+
+def print_results(results: list[Result]) -> int:
+    """Print the table; the exit code is 1 when a case is over its target."""
+    print(table(results))
+    return 0 if all(r.verdict != "OVER TARGET" for r in results) else 1

@@ -14,7 +14,6 @@ Cases:
 
 from __future__ import annotations
 
-import argparse
 import statistics
 import sys
 import time
@@ -24,7 +23,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent))
 
-from harness import Result, compare, table  # noqa: E402
+from harness import Result, compare, print_results, quick_option  # noqa: E402
 
 from pmo_lib import data, load_sample  # noqa: E402
 from pmo_lib import resources as res  # noqa: E402
@@ -119,15 +118,11 @@ def large_cases(repeat: int) -> list[Result]:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--quick", action="store_true", help="the sample only, fewer repeats")
-    args = parser.parse_args()
-    repeat = 3 if args.quick else 7
+    quick, repeat = quick_option(__doc__, full=7)
     results = sample_cases(repeat)
-    if not args.quick:
+    if not quick:
         results += large_cases(repeat)
-    print(table(results))
-    return 0 if all(r.verdict != "OVER TARGET" for r in results) else 1
+    return print_results(results)
 
 
 if __name__ == "__main__":

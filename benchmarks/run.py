@@ -20,7 +20,6 @@ Cases (each against a floor measured in the same run):
 
 from __future__ import annotations
 
-import argparse
 import sys
 import time
 from pathlib import Path
@@ -30,7 +29,7 @@ import pandas as pd
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from harness import Result, compare, table  # noqa: E402
+from harness import Result, compare, print_results, quick_option  # noqa: E402
 
 import pmo_lib as pmo  # noqa: E402
 from pmo_lib import data, synth  # noqa: E402
@@ -227,10 +226,7 @@ def report_cases(repeat: int, large: bool) -> list:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--quick", action="store_true", help="fewer repeats, sample only")
-    args = parser.parse_args()
-    repeat = 3 if args.quick else 5
+    quick, repeat = quick_option(__doc__, full=5)
     results = []
     results.append(
         compare(
@@ -241,7 +237,7 @@ def main() -> int:
             repeat=repeat,
         )
     )
-    if not args.quick:
+    if not quick:
         ensure_large()
         rows = sum(len(pd.read_csv(f, usecols=[0])) for f in LARGE_DIR.glob("*.csv"))
         print(f"large dataset: {LARGE_DIR} ({rows:,} rows)")
@@ -268,8 +264,8 @@ def main() -> int:
         results.extend(cpm_cases(repeat))
         results.extend(evm_cases(repeat))
     results.extend(monte_carlo_cases(repeat))
-    results.extend(report_cases(repeat, large=not args.quick))
-    if not args.quick:
+    results.extend(report_cases(repeat, large=not quick))
+    if not quick:
         tables = synth.generate(synth.LARGE)
         results.append(
             compare(
@@ -281,8 +277,7 @@ def main() -> int:
                 warmup=0,
             )
         )
-    print(table(results))
-    return 0 if all(r.verdict != "OVER TARGET" for r in results) else 1
+    return print_results(results)
 
 
 if __name__ == "__main__":
