@@ -16,7 +16,7 @@ import contextlib
 import os
 import re
 import tempfile
-import threading
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from .errors import PMOError
@@ -31,27 +31,6 @@ _JSON_TYPES = (str, int, float, bool, type(None))
 # as messages.
 KERNEL_ARGUMENTS = ["--IPKernelApp.log_level=CRITICAL"]
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")  # colour codes in IPython tracebacks
-
-
-class _Loader(threading.Thread):
-    """Runs ``make()`` in a thread; ``result()`` waits for it and returns its value (or raises its error)."""
-
-    def __init__(self, make):
-        super().__init__(daemon=True)
-        self._make, self._value, self._error = make, None, None
-        self.start()
-
-    def run(self) -> None:
-        try:
-            self._value = self._make()
-        except BaseException as exc:  # handed to the caller of result()
-            self._error = exc
-
-    def result(self):
-        self.join()
-        if self._error is not None:
-            raise self._error
-        return self._value
 
 
 class NotebookRunError(PMOError):
@@ -200,7 +179,10 @@ def _run(notebook: Path, out_dir: Path, parameters: dict, stem, formats, kernel_
     fd, tmp = tempfile.mkstemp(prefix=f".{stem}.", suffix=".ipynb", dir=out_dir)
     os.close(fd)
     tmp = Path(tmp)
-    exporter = _Loader(_exporter) if "html" in formats else None  # ready by the time the cells are done
+    # the HTML exporter loads in a thread meanwhile: ready by the time the cells are done
+    loading = ThreadPoolExecutor(max_workers=1)
+    exporter = loading.submit(_exporter) if "html" in formats else None
+    loading.shutdown(wait=False)  # its one job still runs to the end
     try:
         papermill.execute_notebook(
             str(notebook),
