@@ -43,136 +43,83 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from ._vector import _arrow_text, encode, positions
-from .errors import PMOError
-from .graph import by_level, topological_levels
+from .network import LINK_TYPES, Network, ScheduleError, compile_network
 
-LINK_TYPES = ("FS", "SS", "FF", "SF")
-
-
-class ScheduleError(PMOError):
-    """The network cannot be scheduled (a loop, or a link to a task that does not exist)."""
-
-
-def _codes_in(values: pd.Series, known) -> np.ndarray:
-    """Position of each value among ``known`` (pyarrow strings), -1 when absent or blank."""
-    return positions(values, known)
-
-
-def _network(tasks: pd.DataFrame, dependencies: pd.DataFrame):
-    """Integer node ids per task and link arrays; clear errors for unknown tasks.
-
-    Codes, not strings: project and task ids are dictionary-encoded once and a
-    task is the pair (project code, task code), so joining 400k links onto 200k
-    tasks is integer work.
-    """
-    project_codes, projects = encode(tasks["project_id"])
-    task_codes, task_values = encode(tasks["task_id"])
-    width = len(task_values) + 1
-    nodes = pd.Index(project_codes * width + task_codes)
-    if not nodes.is_unique:
-        dup = tasks.loc[nodes.duplicated(), ["project_id", "task_id"]].astype(str).agg(" / ".join, axis=1)
-        raise ScheduleError(f"the same task appears twice: {', '.join(dup.tolist()[:5])}")
-    dep_project = _codes_in(dependencies["project_id"], projects)
-    pred_key = dep_project * width + _codes_in(dependencies["predecessor_id"], task_values)
-    succ_key = dep_project * width + _codes_in(dependencies["successor_id"], task_values)
-    pred, succ = nodes.get_indexer(pred_key), nodes.get_indexer(succ_key)
-    unknown = (pred < 0) | (succ < 0)
-    if unknown.any():
-        bad = dependencies[unknown]
-        listed = ", ".join(
-            f"{p}: {a} → {b}"
-            for p, a, b in bad[["project_id", "predecessor_id", "successor_id"]].head(5).itertuples(index=False)
-        )
-        raise ScheduleError(f"{int(unknown.sum())} link(s) refer to tasks that do not exist ({listed})")
-    types = dependencies["type"]
-    kind = _codes_in(types, pa.array(["", *LINK_TYPES])) - 1  # -1 blank, 0 FS, 1 SS, 2 FF, 3 SF
-    wrong = (kind < -1) & types.notna().to_numpy()
-    if wrong.any():
-        found = sorted(set(types[wrong].astype(str)))
-        raise ScheduleError(f"unknown link type(s) {found}; use one of {', '.join(LINK_TYPES)}")
-    kind = np.maximum(kind, 0)  # blank is FS
-    lag = dependencies["lag_days"].astype(float).fillna(0.0).to_numpy()
-    return nodes, pred.astype(np.int64), succ.astype(np.int64), kind, lag, project_codes
-
-
-def _levels(pred: np.ndarray, succ: np.ndarray, n: int, names) -> np.ndarray:
-    """Topological level of every node; a loop is a ScheduleError naming its tasks."""
-    level = topological_levels(pred, succ, n)
-    if (level < 0).any():
-        stuck = names(np.flatnonzero(level < 0)[:10])
-        raise ScheduleError(f"dependency loop: these tasks wait on each other in a circle: {', '.join(stuck)}")
-    return level
-
+__all__ = [
+    "LINK_TYPES",
+    "Network",
+    "ScheduleError",
+    "compile_network",
+    "critical_path",
+    "milestone_slippage",
+    "schedule",
+]
 
 PROGRESS_STATES = ("not started", "in progress", "finished")
 DEEP_LEVELS = 1_000  # a network this deep and ...
 WIDE_ENOUGH = 20  # ... with fewer tasks than 20 per level is scheduled link by link
+DAY_COLUMNS = ["duration_days", "early_start", "early_finish", "late_start", "late_finish", "total_float", "free_float"]
+NO_PUSH = -(2**40)  # the constraint of a link into a started task: never binding
 
 
-def _passes_by_level(d, pred, succ, from_finish, to_finish, lag, level, project_codes, es0, moves):
+def _shifts(net: Network, d: np.ndarray, lag: np.ndarray):
+    """Each link as one constant for the forward pass and one for the backward pass.
+
+    Durations and lags do not change during a pass, so forward
+    ES(succ) >= ES(pred) + shift with shift = lag + [d(pred) if from finish]
+    - [d(succ) if to finish], and backward LF(pred) <= LF(succ) + back with
+    back = [d(pred) if from start] - [d(succ) if to start] - lag (the same
+    constraint read from the other end; see :class:`~pmo_lib.network.Layout`).
+    """
+    f, b = net.forward, net.backward
+    padded = np.append(d, 0)
+    shift = padded[f.plus] - padded[f.minus]
+    back = padded[b.plus] - padded[b.minus]
+    if lag.any():
+        shift += lag[f.order]
+        back -= lag[b.order]
+    return shift, back
+
+
+def _passes_by_level(net: Network, d, push, back, es0, es, lf):
     """Forward and backward pass, one numpy step per level for every project at once.
 
-    Durations and lags do not change during a pass, so each link acts through
-    one constant: forward ES(succ) >= ES(pred) + shift, backward
-    LF(pred) <= LF(succ) + d(pred) - d(succ) - shift; the links are laid out
-    level by level so that each step reads contiguous slices.
+    Each step reads the level's links as contiguous slices and keeps, per
+    task, the largest (forward) or smallest (backward) candidate date.
     """
-    # forward: ES(s) >= ES(p) + [d(p) if from finish] + lag - [d(s) if to finish]
-    shift = np.where(from_finish, d[pred], 0) + lag - np.where(to_finish, d[succ], 0)
-    keep = np.flatnonzero(moves[succ])  # links into fixed (started) tasks do not push
-    order = keep[by_level(level[succ[keep]])]
-    p_f, s_f, c_f = pred[order], succ[order], shift[order]
-    bounds = np.searchsorted(level[s_f], np.arange(level.max() + 2))
-    es = es0.copy()
-    for k in range(1, level.max() + 1):
-        lo, hi = bounds[k], bounds[k + 1]
+    f, b = net.forward, net.backward
+    es[:] = es0
+    for k in range(1, f.bounds.size - 1):  # successors on level k
+        lo, hi = f.bounds[k], f.bounds[k + 1]
         if hi > lo:
-            np.maximum.at(es, s_f[lo:hi], es[p_f[lo:hi]] + c_f[lo:hi])
-    project_finish = _project_finish(es + d, project_codes)
-    # backward, on late finishes: LF(p) <= LF(s) - d(s) + d(p) - shift
-    back = d[pred] - d[succ] - shift
-    order = by_level(level[pred])
-    p_b, s_b, c_b = pred[order], succ[order], back[order]
-    pbounds = np.searchsorted(level[p_b], np.arange(level.max() + 2))
-    lf = project_finish.copy()
-    for k in range(level.max(), -1, -1):
-        lo, hi = pbounds[k], pbounds[k + 1]
+            np.maximum.at(es, f.succ[lo:hi], es[f.pred[lo:hi]] + push[lo:hi])
+    project_finish = _project_finish(es + d, net.project_codes)
+    lf[:] = project_finish
+    for k in range(b.bounds.size - 1):  # predecessors, deepest level first
+        lo, hi = b.bounds[k], b.bounds[k + 1]
         if hi > lo:
-            np.minimum.at(lf, p_b[lo:hi], lf[s_b[lo:hi]] + c_b[lo:hi])
-    return es, lf, project_finish
+            np.minimum.at(lf, b.pred[lo:hi], lf[b.succ[lo:hi]] + back[lo:hi])
+    return project_finish
 
 
-def _passes_by_link(d, pred, succ, from_finish, to_finish, lag, level, project_codes, es0, moves):
-    """The same passes link by link in topological order: for deep, narrow networks, where a
+def _passes_by_link(net: Network, d, push, back, es0, es_out, lf_out):
+    """The same passes link by link in the same order: for deep, narrow networks, where a
     numpy step per level would cost more than it saves."""
-    order = by_level(level[succ])  # links by the level of their successor
-    order = order[moves[succ[order]]]  # links into fixed (started) tasks do not push
-    p_l, s_l = pred[order].tolist(), succ[order].tolist()
-    ff, tf, lg = from_finish[order].tolist(), to_finish[order].tolist(), lag[order].tolist()
-    dl = d.tolist()
+    f, b = net.forward, net.backward
     es = es0.tolist()
-    for p, s, f, t, g in zip(p_l, s_l, ff, tf, lg, strict=True):
-        cand = es[p] + (dl[p] if f else 0) + g - (dl[s] if t else 0)
+    for p, s, c in zip(f.pred.tolist(), f.succ.tolist(), push.tolist(), strict=True):
+        cand = es[p] + c
         if cand > es[s]:
             es[s] = cand
-    es = np.asarray(es, dtype=np.int64)
-    project_finish = _project_finish(es + d, project_codes)
+    es_out[:] = es
+    project_finish = _project_finish(es_out + d, net.project_codes)
     lf = project_finish.tolist()
-    back = by_level(-level[pred])  # links by the level of their predecessor, deepest first
-    for p, s, f, t, g in zip(
-        pred[back].tolist(),
-        succ[back].tolist(),
-        from_finish[back].tolist(),
-        to_finish[back].tolist(),
-        lag[back].tolist(),
-        strict=True,
-    ):
-        read = (lf[s] if t else lf[s] - dl[s]) - g
-        cand = read if f else read + dl[p]
+    for p, s, c in zip(b.pred.tolist(), b.succ.tolist(), back.tolist(), strict=True):
+        cand = lf[s] + c
         if cand < lf[p]:
             lf[p] = cand
-    return es, np.asarray(lf, dtype=np.int64), project_finish
+    lf_out[:] = lf
+    return project_finish
 
 
 def _progress(tasks: pd.DataFrame, d: np.ndarray):
@@ -194,20 +141,28 @@ def _progress(tasks: pd.DataFrame, d: np.ndarray):
     def column(name):
         return tasks[name].astype(float).to_numpy() if name in tasks else np.full(n, np.nan)
 
+    if "actual_start_day" not in tasks and "status_day" not in tasks:  # the plan without progress
+        nothing = np.zeros(n, dtype=np.int8)
+        return np.zeros(n, dtype=np.int64), d, np.ones(n, dtype=bool), _states(nothing)
     start, finish = column("actual_start_day"), column("actual_finish_day")
     remaining, status = column("remaining_days"), column("status_day")
-    finished = ~np.isnan(start) & ~np.isnan(finish)
-    running = ~np.isnan(start) & np.isnan(finish)
-    es0 = np.maximum(np.where(np.isnan(status), 0, status), 0).astype(np.int64)  # nor before the project start
-    es0 = np.where(finished | running, np.nan_to_num(start), es0).astype(np.int64)
+    started = ~np.isnan(start)
+    finished = started & ~np.isnan(finish)
+    running = started & ~finished
+    # started tasks at their actual start, others at the status day, never before the project start
+    es0 = np.where(started, start, np.fmax(status, 0)).astype(np.int64)
     d_eff = d.copy()
     d_eff[finished] = (finish[finished] + 1 - start[finished]).astype(np.int64)
     if running.any():
         left = np.where(np.isnan(remaining), d, remaining)[running]
         now = np.where(np.isnan(status), start + 1, status)[running]
         d_eff[running] = np.maximum(now + left - start[running], 1).astype(np.int64)
-    state = pd.Categorical.from_codes(finished * 2 + running, PROGRESS_STATES)
-    return es0, d_eff, ~(finished | running), state
+    return es0, d_eff, ~started, _states(finished.view(np.int8) * 2 + running.view(np.int8))
+
+
+def _states(codes: np.ndarray) -> pd.Categorical:
+    """Progress states from codes 0 not started, 1 in progress, 2 finished."""
+    return pd.Categorical.from_codes(codes, PROGRESS_STATES, validate=False)
 
 
 def _project_finish(ef: np.ndarray, project_codes: np.ndarray) -> np.ndarray:
@@ -217,7 +172,7 @@ def _project_finish(ef: np.ndarray, project_codes: np.ndarray) -> np.ndarray:
     return finish[project_codes]
 
 
-def critical_path(tasks: pd.DataFrame, dependencies: pd.DataFrame) -> pd.DataFrame:
+def critical_path(tasks: pd.DataFrame, dependencies: pd.DataFrame, network: Network | None = None) -> pd.DataFrame:
     """Early/late start and finish, total and free float of every task of every project.
 
     Parameters
@@ -227,6 +182,10 @@ def critical_path(tasks: pd.DataFrame, dependencies: pd.DataFrame) -> pd.DataFra
     dependencies
         ``project_id``, ``predecessor_id``, ``successor_id``, ``type``
         (FS/SS/FF/SF; blank is FS), ``lag_days`` [working days; blank is 0].
+    network
+        These tables compiled by :func:`~pmo_lib.network.compile_network`,
+        when the caller schedules them more than once (compiled here if not
+        given). Durations, lags and progress are read from the tables.
 
     Returns
     -------
@@ -257,67 +216,63 @@ def critical_path(tasks: pd.DataFrame, dependencies: pd.DataFrame) -> pd.DataFra
         bad = tasks.loc[duration.isna() | (duration < 0), "task_id"].astype(str).tolist()[:5]
         raise ScheduleError(f"durations must be zero or more working days; check tasks {', '.join(bad)}")
     d = np.round(duration.to_numpy()).astype(np.int64)
-    nodes, pred, succ, kind, lag, project_codes = _network(tasks, dependencies)
-    n = len(nodes)
-    if n == 0:
+    if network is None:
+        network = compile_network(tasks, dependencies)
+    else:
+        network.matches(tasks, dependencies)
+    if network.n_tasks == 0:
         columns = ["early_start", "early_finish", "late_start", "late_finish", "total_float", "free_float"]
         empty = tasks[["project_id", "task_id"]].assign(duration_days=d, **{c: d for c in columns})
         return empty.assign(
             is_critical=np.zeros(0, dtype=bool),
-            progress=pd.Categorical.from_codes(np.zeros(0, dtype=np.int8), PROGRESS_STATES),
+            progress=_states(np.zeros(0, dtype=np.int8)),
             driving_predecessor=pd.Series([], dtype="str"),
         )
-    lag = np.round(lag).astype(np.int64)
-
-    def names(rows):
-        return (tasks["project_id"].astype(str).iloc[rows] + " / " + tasks["task_id"].astype(str).iloc[rows]).tolist()
-
-    level = _levels(pred, succ, n, names)
-    from_finish = (kind == 0) | (kind == 2)  # FS, FF read the predecessor's finish
-    to_finish = kind >= 2  # FF, SF constrain the successor's finish
+    lag = np.round(dependencies["lag_days"].astype(float).fillna(0.0).to_numpy()).astype(np.int64)
 
     # the passes, by levels (wide networks: a portfolio) or link by link (deep chains)
     planned = d
     es0, d, moves, state = _progress(tasks, d)
-    deep = level.max() > DEEP_LEVELS and level.max() * WIDE_ENOUGH > n
+    shift, back = _shifts(network, d, lag)
+    f, b = network.forward, network.backward
+    push = np.where(moves[f.succ], shift, NO_PUSH)  # links into started tasks do not push
+    depth = int(network.level.max())
+    deep = depth > DEEP_LEVELS and depth * WIDE_ENOUGH > network.n_tasks
     passes = _passes_by_link if deep else _passes_by_level
-    es, lf, project_finish = passes(d, pred, succ, from_finish, to_finish, lag, level, project_codes, es0, moves)
-    ef = es + d
-    ls = lf - d
+    # the whole-day columns of the result, computed in place in one block (no copies into a frame)
+    table = np.empty((len(DAY_COLUMNS), network.n_tasks), dtype=np.int64)
+    table[0] = planned
+    _, es, ef, ls, lf, total, free = table
+    project_finish = passes(network, d, push, back, es0, es, lf)
+    np.add(es, d, out=ef)
+    np.subtract(lf, d, out=ls)
 
-    # free float: the smallest slack over a task's outgoing links (project finish if none)
-    slack_link = np.where(to_finish, ef[succ], es[succ]) - (np.where(from_finish, ef[pred], es[pred]) + lag)
-    free = project_finish - ef
-    np.minimum.at(free, pred, slack_link)
-    free = np.maximum(free, 0)
+    # free float: how far a task can slip before it delays a successor or the project finish. A
+    # link's slack is EF(succ) + back - EF(pred); the smallest over a task's links, and the finish
+    np.copyto(free, project_finish)
+    np.minimum.at(free, b.pred, ef[b.succ] + back)
+    free -= ef
+    np.maximum(free, 0, out=free)
 
-    # the predecessor whose link sets the early start
-    forward_cand = es[pred] + np.where(from_finish, d[pred], 0) + lag - np.where(to_finish, d[succ], 0)
-    binding = (forward_cand == es[succ]) & (es[succ] > 0)
-    driver = np.full(n, -1, dtype=np.int64)
-    driver[succ[binding]] = pred[binding]
+    # the predecessor whose link sets the early start: the last such link in the file
+    binding = np.where(es[f.pred] + shift == es[f.succ], f.order, -1)
+    last = np.full(network.n_tasks, -1, dtype=np.int64)
+    np.maximum.at(last, f.succ, binding)
+    found = (last >= 0) & (es > 0)
+    driver = np.full(network.n_tasks, -1, dtype=np.int64)
+    driver[found] = network.pred[last[found]]
 
-    done = np.asarray(state == "finished")  # the past has no float
-    ls, lf = np.where(done, es, ls), np.where(done, ef, lf)
-    total = ls - es
-    free = np.where(done, 0, free)
-    out = pd.DataFrame(
-        {
-            "project_id": tasks["project_id"],
-            "task_id": tasks["task_id"],
-            "duration_days": planned,
-            "early_start": es,
-            "early_finish": ef,
-            "late_start": ls,
-            "late_finish": lf,
-            "total_float": total,
-            "free_float": free,
-            "is_critical": (total <= 0) & ~done,
-            "progress": state,
-        },
-        index=tasks.index,
-    )
-    drivers = pc.take(_arrow_text(tasks["task_id"]), pa.array(np.maximum(driver, 0), mask=driver < 0))
+    done = np.asarray(state.codes == 2)  # finished: the past has no float
+    if done.any():
+        ls[done], lf[done], free[done] = es[done], ef[done], 0
+    np.subtract(ls, es, out=total)
+    out = pd.DataFrame(table.T, columns=DAY_COLUMNS, index=tasks.index, copy=False)
+    out.insert(0, "project_id", tasks["project_id"])
+    out.insert(1, "task_id", tasks["task_id"])
+    out["is_critical"] = (total <= 0) & ~done
+    out["progress"] = state
+    names = network.task_codes[np.maximum(driver, 0)]  # the ids, taken from the few distinct ones
+    drivers = pc.take(network.task_values, pa.array(names, mask=driver < 0))
     out["driving_predecessor"] = pd.Series(pd.array(drivers, dtype="str"), index=tasks.index)
     return out
 

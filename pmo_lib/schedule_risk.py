@@ -35,7 +35,8 @@ import itertools
 import numpy as np
 import pandas as pd
 
-from .schedule import _levels, _network, _progress
+from .network import _links, levels
+from .schedule import _progress
 
 DISTRIBUTIONS = ("triangular", "pert")
 
@@ -211,9 +212,10 @@ def simulate(
 
 
 def _simulate_batch(tasks, dependencies, iterations, distribution, rng):
-    nodes, pred, succ, kind, lag, project_codes = _network(tasks, dependencies)
-    n = len(nodes)
-    level = _levels(pred, succ, n, lambda rows: tasks["task_id"].astype(str).iloc[rows].tolist())
+    pred, succ, kind, project_codes, _ = _links(tasks, dependencies)
+    n = len(tasks)
+    level = levels(pred, succ, n, lambda rows: tasks["task_id"].astype(str).iloc[rows].tolist())
+    lag = dependencies["lag_days"].astype(float).fillna(0.0).to_numpy()
     planned = tasks["duration_days"].astype(float).to_numpy()
 
     def column(name, default=np.nan):

@@ -158,6 +158,26 @@ def test_agrees_with_the_plain_python_oracle_and_keeps_the_invariants(net):
         start_b, finish_b = result.loc[b, "early_start"], result.loc[b, "early_finish"]
         ref = result.loc[a, "early_finish"] if k in ("FS", "FF") else result.loc[a, "early_start"]
         assert (finish_b if k in ("FF", "SF") else start_b) >= ref + lag
+    free, drivers = free_float_and_drivers(durations, links, expected)
+    assert result["free_float"].to_dict() == free
+    assert result["driving_predecessor"].fillna("").to_dict() == drivers
+
+
+def free_float_and_drivers(durations, links, dates):
+    """By hand from the oracle's dates: a task's free float is its smallest slack over its outgoing
+    links, or to the project finish, never below 0; its driving predecessor is the last link in the
+    file whose constraint equals its early start (none at day 0)."""
+    end = max(ef for _, ef, _, _ in dates.values())
+    free = {t: end - dates[t][1] for t in durations}
+    drivers = dict.fromkeys(durations, "")
+    for a, b, k, lag in links:
+        es_a, ef_a = dates[a][:2]
+        es_b, ef_b = dates[b][:2]
+        ref = (ef_a if k in ("FS", "FF") else es_a) + lag
+        free[a] = min(free[a], (ef_b if k in ("FF", "SF") else es_b) - ref)
+        if es_b > 0 and ref - (durations[b] if k in ("FF", "SF") else 0) == es_b:
+            drivers[b] = a
+    return {t: max(f, 0) for t, f in free.items()}, drivers
 
 
 def test_whole_sample_portfolio_in_one_call():
