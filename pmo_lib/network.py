@@ -17,6 +17,7 @@ columns may change afterwards, the task and link rows may not.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
@@ -63,8 +64,29 @@ class Network:
     task_codes: np.ndarray  # per task: its id's position in task_values
     task_values: pa.Array  # the distinct task ids
     level: np.ndarray  # per task: 0 without predecessors, else one more than its deepest predecessor
-    forward: Layout  # by the level of the successor, shallowest first
-    backward: Layout  # by the level of the predecessor, deepest first
+
+    @cached_property
+    def forward(self) -> Layout:
+        """ES(s) >= ES(p) + lag + [d(p) if from finish] - [d(s) if to finish], by the successor's level."""
+        n, from_finish, to_finish = self.n_tasks, self._from_finish, self._to_finish
+        plus, minus = np.where(from_finish, self.pred, n), np.where(to_finish, self.succ, n)
+        return _layout(self.pred, self.succ, plus, minus, self.level[self.succ])
+
+    @cached_property
+    def backward(self) -> Layout:
+        """LF(p) <= LF(s) + [d(p) if from start] - [d(s) if to start] - lag, by the predecessor's level, deepest first."""
+        n, from_finish, to_finish = self.n_tasks, self._from_finish, self._to_finish
+        plus, minus = np.where(from_finish, n, self.pred), np.where(to_finish, n, self.succ)
+        depth = int(self.level.max(initial=0))
+        return _layout(self.pred, self.succ, plus, minus, depth - self.level[self.pred])
+
+    @property
+    def _from_finish(self) -> np.ndarray:
+        return (self.kind == 0) | (self.kind == 2)  # FS, FF read the predecessor's finish
+
+    @property
+    def _to_finish(self) -> np.ndarray:
+        return self.kind >= 2  # FF, SF constrain the successor's finish
 
     @property
     def n_tasks(self) -> int:
@@ -182,6 +204,13 @@ def compile_network(tasks: pd.DataFrame, dependencies: pd.DataFrame) -> Network:
     >>> compile_network(tasks, links).level.tolist()
     [0, 1, 2]
     """
+    network = nodes_and_links(tasks, dependencies)
+    _ = network.forward, network.backward  # laid out now: every call after this runs only the passes
+    return network
+
+
+def nodes_and_links(tasks: pd.DataFrame, dependencies: pd.DataFrame) -> Network:
+    """The network without its pass layouts (they are laid out when first used)."""
     pred, succ, kind, project_codes, (task_codes, task_values) = _links(tasks, dependencies)
     n = len(tasks)
 
@@ -189,9 +218,6 @@ def compile_network(tasks: pd.DataFrame, dependencies: pd.DataFrame) -> Network:
         return (tasks["project_id"].astype(str).iloc[rows] + " / " + tasks["task_id"].astype(str).iloc[rows]).tolist()
 
     level = levels(pred, succ, n, names) if n else np.zeros(0, dtype=np.int64)
-    depth = int(level.max(initial=0))
-    from_finish = (kind == 0) | (kind == 2)  # FS, FF read the predecessor's finish
-    to_finish = kind >= 2  # FF, SF constrain the successor's finish
     return Network(
         pred=pred,
         succ=succ,
@@ -200,8 +226,4 @@ def compile_network(tasks: pd.DataFrame, dependencies: pd.DataFrame) -> Network:
         task_codes=task_codes,
         task_values=task_values,
         level=level,
-        # forward: ES(s) >= ES(p) + lag + [d(p) if from finish] - [d(s) if to finish], by the successor's level
-        forward=_layout(pred, succ, np.where(from_finish, pred, n), np.where(to_finish, succ, n), level[succ]),
-        # backward: LF(p) <= LF(s) + [d(p) if from start] - [d(s) if to start] - lag, deepest first
-        backward=_layout(pred, succ, np.where(from_finish, n, pred), np.where(to_finish, n, succ), depth - level[pred]),
     )

@@ -35,7 +35,7 @@ import itertools
 import numpy as np
 import pandas as pd
 
-from .network import _links, levels
+from .network import Network, compile_network, nodes_and_links
 from .schedule import _progress
 
 DISTRIBUTIONS = ("triangular", "pert")
@@ -153,6 +153,7 @@ def simulate(
     iterations: int = 10_000,
     distribution: str = "triangular",
     seed: int = 0,
+    network: Network | None = None,
 ) -> dict[str, pd.DataFrame]:
     """Monte Carlo schedule risk for every project at once.
 
@@ -174,6 +175,10 @@ def simulate(
     iterations, distribution, seed
         Number of draws, ``"triangular"`` or ``"pert"``, random seed (the same
         seed and data give the same answer).
+    network
+        These tables compiled by :func:`~pmo_lib.network.compile_network`,
+        when the caller has it already (used when the portfolio is simulated
+        in one batch).
 
     Returns
     -------
@@ -203,7 +208,8 @@ def simulate(
         keep = set(projects[batch_of_project == batch])
         rows = tasks["project_id"].isin(keep).to_numpy() if len(batches) > 1 else slice(None)
         links = dependencies[dependencies["project_id"].isin(keep)] if len(batches) > 1 else dependencies
-        finish, table = _simulate_batch(tasks[rows], links, iterations, distribution, rng)
+        whole = network if len(batches) == 1 else None
+        finish, table = _simulate_batch(tasks[rows], links, iterations, distribution, rng, whole)
         finishes.append(finish)
         per_task.append(table)
     finish_frame = pd.concat(finishes, axis=1) if finishes else pd.DataFrame(index=range(iterations))
@@ -211,10 +217,19 @@ def simulate(
     return {"finish": finish_frame, "tasks": tasks_frame.loc[tasks.index]}
 
 
-def _simulate_batch(tasks, dependencies, iterations, distribution, rng):
-    pred, succ, kind, project_codes, _ = _links(tasks, dependencies)
+def _simulate_batch(tasks, dependencies, iterations, distribution, rng, network=None):
+    if network is None:
+        network = nodes_and_links(tasks, dependencies)  # the passes below lay out their own links
+    else:
+        network.matches(tasks, dependencies)
+    pred, succ, kind, project_codes, level = (
+        network.pred,
+        network.succ,
+        network.kind,
+        network.project_codes,
+        network.level,
+    )
     n = len(tasks)
-    level = levels(pred, succ, n, lambda rows: tasks["task_id"].astype(str).iloc[rows].tolist())
     lag = dependencies["lag_days"].astype(float).fillna(0.0).to_numpy()
     planned = tasks["duration_days"].astype(float).to_numpy()
 
@@ -484,8 +499,9 @@ def forecast(
     for name in ("optimistic_days", "most_likely_days", "pessimistic_days"):
         work[name] = tasks[name]
     work["remaining_share"] = 1 - tasks["percent_complete"].astype(float).fillna(0.0).clip(0, 100) / 100
-    result = simulate(work, deps, iterations=iterations, distribution=distribution, seed=seed)
-    cpm = critical_path(work, deps)
+    compiled = compile_network(work, deps)  # one join of links onto tasks for the simulation and the plan
+    result = simulate(work, deps, iterations=iterations, distribution=distribution, seed=seed, network=compiled)
+    cpm = critical_path(work, deps, compiled)
 
     day0 = origin.groupby(tasks["project_id"].astype(str), sort=False).first()
     finish = result["finish"]
