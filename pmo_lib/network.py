@@ -120,7 +120,8 @@ def _links(tasks: pd.DataFrame, dependencies: pd.DataFrame):
     pred_key = dep_project * width + positions(dependencies["predecessor_id"], task_values)
     succ_key = dep_project * width + positions(dependencies["successor_id"], task_values)
     n = keys.size
-    if len(projects) * width <= 4 * n + 1024:  # ids repeat across projects (T001, T002, ...): a direct table
+    blank = n and min(project_codes.min(), task_codes.min()) < 0
+    if not blank and len(projects) * width <= 4 * n + 1024:  # ids repeat across projects (T001, ...): a direct table
         row = np.full(len(projects) * width, -1, dtype=np.int64)
         row[keys] = np.arange(n)
         unique = bool((row[keys] == np.arange(n)).all())

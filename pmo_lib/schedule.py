@@ -3,7 +3,10 @@
 One call schedules every project of a portfolio at once: tasks of all
 projects are nodes of one network, and the forward and backward passes run
 level by level (all tasks whose predecessors are done, in every project, in
-one numpy step), never task by task.
+one numpy step), never task by task. Joining the links onto the tasks,
+finding the levels and laying out the passes is done once by
+:func:`pmo_lib.network.compile_network`; pass its network to
+:func:`critical_path` to schedule the same tasks and links again.
 
 Times are working days counted from each project's start (offset 0): a task
 occupies ``[early_start, early_finish)``, so a 5-day task starting at 0
@@ -202,6 +205,8 @@ def critical_path(tasks: pd.DataFrame, dependencies: pd.DataFrame, network: Netw
     ScheduleError
         For a dependency loop (naming its tasks), a link to an unknown task,
         a negative or missing duration, or an unknown link type.
+    ValueError
+        For a ``network`` compiled from tables with other task or link counts.
 
     Examples
     --------
@@ -221,8 +226,7 @@ def critical_path(tasks: pd.DataFrame, dependencies: pd.DataFrame, network: Netw
     else:
         network.matches(tasks, dependencies)
     if network.n_tasks == 0:
-        columns = ["early_start", "early_finish", "late_start", "late_finish", "total_float", "free_float"]
-        empty = tasks[["project_id", "task_id"]].assign(duration_days=d, **{c: d for c in columns})
+        empty = tasks[["project_id", "task_id"]].assign(**dict.fromkeys(DAY_COLUMNS, d))
         return empty.assign(
             is_critical=np.zeros(0, dtype=bool),
             progress=_states(np.zeros(0, dtype=np.int8)),
