@@ -149,3 +149,49 @@ def test_a_compiled_network_gives_the_schedule_of_the_tables(net):
     durations, links = net
     tasks, deps = network(durations, links)
     pd.testing.assert_frame_equal(critical_path(tasks, deps, compile_network(tasks, deps)), critical_path(tasks, deps))
+
+
+@st.composite
+def networks_with_progress(draw):
+    durations, links = draw(random_networks())
+    status = draw(st.integers(0, 12))
+    start, finish = [], []
+    for _ in durations:
+        state = draw(st.sampled_from(["not started", "in progress", "finished"]))
+        begun = draw(st.integers(0, max(status - 1, 0))) if state != "not started" else None
+        start.append(begun)
+        finish.append(draw(st.integers(begun, max(begun, status - 1))) if state == "finished" else None)
+    return durations, links, status, start, finish
+
+
+@settings(max_examples=200, deadline=None)
+@given(networks_with_progress())
+def test_progress_rules_hold_on_both_passes(case):
+    from pmo_lib import schedule
+
+    durations, links, status, start, finish = case
+    tasks, deps = network(durations, links)
+    tasks["actual_start_day"] = pd.array(start, dtype="Int64").astype(float)
+    tasks["actual_finish_day"] = pd.array(finish, dtype="Int64").astype(float)
+    tasks["remaining_days"] = 1.0
+    tasks["status_day"] = status
+    by_level = critical_path(tasks, deps)
+    saved = schedule.DEEP_LEVELS, schedule.WIDE_ENOUGH
+    schedule.DEEP_LEVELS, schedule.WIDE_ENOUGH = -1, 10**9  # force the link-by-link passes
+    try:
+        pd.testing.assert_frame_equal(by_level, critical_path(tasks, deps))
+    finally:
+        schedule.DEEP_LEVELS, schedule.WIDE_ENOUGH = saved
+    result = by_level.set_index("task_id")
+    for t, s, f in zip(tasks["task_id"], start, finish, strict=True):
+        row = result.loc[t]
+        if f is not None:  # finished: its actual dates, no float
+            assert (row["early_start"], row["early_finish"], row["total_float"]) == (s, f + 1, 0)
+            assert row["progress"] == "finished"
+        elif s is not None:  # in progress: its actual start, one remaining day from the status day
+            assert (row["early_start"], row["early_finish"]) == (s, max(status + 1, s + 1))
+        else:  # not started: never before the status day, and after its predecessors
+            assert row["early_start"] >= status
+        # float may be negative: a task that started before its unstarted predecessor (out of
+        # sequence) makes that predecessor late; such a predecessor is critical, free float is never < 0
+        assert row["free_float"] >= 0 and (row["total_float"] > 0 or row["is_critical"] or f is not None)
