@@ -166,7 +166,7 @@ class Planner:
         frame = lambda values: pd.DataFrame(values, index=pd.Index(teams, name="team"), columns=grid)  # noqa: E731
         over = hours.over()
         rates = people["cost_rate"].astype(float).fillna(0.0).to_numpy()
-        gaps = hours.open_roles().groupby(level="role", observed=True).sum()
+        gaps = hours.open_roles.groupby(level="role", observed=True).sum()
         role_gaps = hours.role_gaps()
         plan = self.plan(portfolio, scenario)
         dates = self._dates(portfolio, plan)

@@ -22,6 +22,7 @@ References
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
@@ -190,8 +191,9 @@ class Load:
         np.add.at(booked, of, self.booked)
         return values, capacity, booked
 
+    @cached_property
     def open_roles(self) -> pd.Series:
-        """Unnamed demand per (role, period) [hours]."""
+        """Unnamed demand per (role, period) [hours] (worked out once: the planner and role gaps both read it)."""
         unnamed = self.who < 0
         roles = self.portfolio.assignments["role"].take(self.row[unnamed]).reset_index(drop=True)
         frame = pd.DataFrame(
@@ -228,7 +230,7 @@ class Load:
     def role_gaps(self) -> pd.DataFrame:
         """The rows of :func:`role_gaps`."""
         columns = ["role", "period", "unassigned_hours", "spare_hours", "gap_hours", "gap_fte"]
-        open_roles = self.open_roles()
+        open_roles = self.open_roles
         if open_roles.empty:
             return pd.DataFrame(columns=columns)
         roles, of = np.unique(self.portfolio.resources["role"].astype(str).to_numpy(), return_inverse=True)
@@ -273,7 +275,7 @@ def utilisation(portfolio, start, end, *, by: str = "team", freq: str = "W", **o
     index = pd.MultiIndex.from_product([groups, hours.grid], names=[by, "period"])
     table = pd.DataFrame({"capacity_hours": group_cap.ravel(), "demand_hours": group_load.ravel()}, index=index)
     if by == "role":
-        table = table.join(hours.open_roles().rename("unassigned_hours"), how="outer").fillna(0.0)
+        table = table.join(hours.open_roles.rename("unassigned_hours"), how="outer").fillna(0.0)
     with np.errstate(divide="ignore", invalid="ignore"):
         table["utilisation"] = np.where(
             table["capacity_hours"] > 0, table["demand_hours"] / table["capacity_hours"], np.nan
