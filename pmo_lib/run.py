@@ -191,8 +191,7 @@ def _run(notebook: Path, out_dir: Path, parameters: dict, stem, formats, kernel_
             kernel_name=kernel_name,
             progress_bar=False,
             cwd=str(notebook.parent),
-            extra_arguments=KERNEL_ARGUMENTS,
-            km=km,
+            km=km,  # started with KERNEL_ARGUMENTS by kernel(): papermill starts no kernel of its own
             # written once at the end (and on a failure), not before and after each of the report's 60 cells
             request_save_on_cell_execute=False,
         )
