@@ -81,6 +81,18 @@ def test_sample_calendars_load_from_the_table():
     assert not cal.is_working("2026-12-25", "standard")[0]
 
 
+def test_calendars_from_an_edited_table_are_never_the_cached_ones():
+    table = pd.DataFrame({"calendar": ["office", "office"], "date": pd.to_datetime(["2026-12-25", "2026-12-28"])})
+    first = WorkCalendars.from_table(table)
+    assert WorkCalendars.from_table(table.copy()) is first  # the same content: built once
+    assert str(first.add("2026-12-24", 1, "office")[0]) == "2026-12-29"
+    moved = table.assign(date=pd.to_datetime(["2026-12-25", "2026-12-29"]))  # one holiday moved
+    assert str(WorkCalendars.from_table(moved).add("2026-12-24", 1, "office")[0]) == "2026-12-28"
+    renamed = table.assign(calendar=["site", "site"])
+    assert WorkCalendars.from_table(renamed).names == ["site"]
+    assert str(WorkCalendars.from_table(table, weekmask="1111110").add("2026-12-24", 1, "office")[0]) == "2026-12-26"
+
+
 def test_a_million_rows_need_no_python_loop():
     dates = np.full(1_000_000, np.datetime64("2026-01-05"))
     names = np.where(np.arange(1_000_000) % 2 == 0, "uk", "north")
