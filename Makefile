@@ -33,7 +33,7 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check pmo_lib tests benchmarks
 
 notebooks: $(STAMP) ## re-execute every notebook in place so stored outputs are fresh
-	$(BIN)/python -m pmo_lib.notebooks
+	$(BIN)/python -m pmo_lib.notebook_refresh
 
 lab: $(STAMP) ## open JupyterLab on the repository
 	$(BIN)/jupyter lab --notebook-dir=.

@@ -13,7 +13,7 @@ import nbformat
 import papermill
 from nbformat.v4 import new_code_cell, new_notebook
 
-from pmo_lib.run import _html
+from pmo_lib.reporting.publish import notebook_html as _html
 
 
 def main(executed: str, out_dir: str) -> None:

@@ -12,12 +12,8 @@ and notebooks start fast.
 from __future__ import annotations
 
 import importlib
-from pathlib import Path
 
 __version__ = "0.1.0"
-
-REPO_ROOT = Path(__file__).resolve().parents[1]
-SAMPLE_DATA = REPO_ROOT / "datasets" / "sample"
 
 _LAZY = {
     "load_portfolio": "pmo_lib.data",
@@ -31,6 +27,7 @@ _LAZY = {
     "TABLES": "pmo_lib.schemas",
     "WorkCalendars": "pmo_lib.calendar",
 }
+_PATHS = {"SAMPLE_DATA": "sample_data"}  # the bundled sample dataset folder, wherever PMO Lab is installed
 _MODULES = {
     "calendar",
     "data",
@@ -39,15 +36,15 @@ _MODULES = {
     "datasets",
     "errors",
     "files",
-    "run",
     "cli",
     "dictionary",
-    "notebooks",
+    "notebook_refresh",
+    "bundled",
     "evm",
     "export",
     "finance",
     "graph",
-    "report",
+    "reporting",
     "resources",
     "risk",
     "schedule",
@@ -59,10 +56,14 @@ _MODULES = {
     "widgets",
 }
 
-__all__ = ["REPO_ROOT", "SAMPLE_DATA", "__version__", *_LAZY]
+__all__ = ["SAMPLE_DATA", "__version__", *_LAZY]
 
 
 def __getattr__(name: str):
+    if name in _PATHS:
+        from . import bundled
+
+        return getattr(bundled, _PATHS[name])()
     if name in _LAZY:
         return getattr(importlib.import_module(_LAZY[name]), name)
     if name in _MODULES:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from . import SAMPLE_DATA
-
 
 def load_sample():
     """Load the bundled sample portfolio (``datasets/sample``).
@@ -32,6 +30,7 @@ def load_sample():
     -------
     Portfolio
     """
+    from .bundled import sample_data
     from .data import load_portfolio
 
-    return load_portfolio(SAMPLE_DATA)
+    return load_portfolio(sample_data())

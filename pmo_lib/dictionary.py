@@ -112,6 +112,6 @@ def write(root: Path) -> None:
 
 
 if __name__ == "__main__":
-    from . import REPO_ROOT
+    from .bundled import root
 
-    write(REPO_ROOT)
+    write(root())

@@ -68,6 +68,10 @@ class PMOError(Exception):
     """Root of every error PMO Lab raises on purpose."""
 
 
+class StandardError(PMOError):
+    """A standard file that cannot be used; the message lists every problem (file, key path, what is wrong)."""
+
+
 class DataError(PMOError):
     """Bad input data: carries every finding from one validation pass."""
 

@@ -6,6 +6,7 @@ A run that fails half-way never leaves a half-written file over the last good on
 from __future__ import annotations
 
 import os
+import re
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -64,3 +65,8 @@ def fingerprint(path) -> str:
         digest.update(file.name.encode("utf-8") + b"\0")
         digest.update(file.read_bytes())
     return digest.hexdigest()[:16]
+
+
+def slug(name: str) -> str:
+    """A file name for a portfolio or scenario: ``"Infrastructure & Security"`` -> ``"infrastructure-security"``."""
+    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-") or "portfolio"

@@ -9,11 +9,13 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from pmo_lib import REPO_ROOT
 from pmo_lib.exercises import PATH, check, export_progress, hint, quiz, status, tasks_of
 from pmo_lib.exercises import content as c
+from pmo_lib.exercises.content import e03_status, e04_earned_value, e06_schedule_risk, e08_capacity, shared
 
-EXERCISES = REPO_ROOT / "exercises"
+ROOT = Path(__file__).resolve().parents[1]  # the checkout
+
+EXERCISES = ROOT / "exercises"
 LEARNER = sorted(EXERCISES.glob("[0-9][0-9]_*.ipynb"))
 SOLUTIONS = sorted((EXERCISES / "solutions").glob("[0-9][0-9]_*.ipynb"))
 
@@ -66,19 +68,19 @@ def test_untouched_learner_notebooks_fail_gracefully(notebook, progress, tmp_pat
 @pytest.mark.parametrize(
     ("task", "wrong", "words"),
     [
-        ("4.1", lambda s: c._evm(s)["cpi"] ** -1, "CPI is EV ÷ AC; your value is AC ÷ EV"),
-        ("4.2", lambda s: c._evm(s)["spi"] ** -1, "SPI is EV ÷ PV"),
-        ("4.4", lambda s: c._evm(s)["tcpi"] ** -1, "TCPI is work left ÷ money left"),
-        ("4.5", lambda s: int(c._evm(s)["es"]), "add the fraction"),
+        ("4.1", lambda s: e04_earned_value._evm(s)["cpi"] ** -1, "CPI is EV ÷ AC; your value is AC ÷ EV"),
+        ("4.2", lambda s: e04_earned_value._evm(s)["spi"] ** -1, "SPI is EV ÷ PV"),
+        ("4.4", lambda s: e04_earned_value._evm(s)["tcpi"] ** -1, "TCPI is work left ÷ money left"),
+        ("4.5", lambda s: int(e04_earned_value._evm(s)["es"]), "add the fraction"),
         ("5.1", lambda s: c.network_case(s)[0]["duration_days"].sum(), "sum of every task's duration"),
         ("5.4", lambda s: 0, "the excess does move the finish"),
         ("2.3", lambda s: c.broken_row(s) - 2, "that is the pandas index"),
         ("2.2", lambda s: "assignments", "Assignments are planned bookings"),
         ("1.2", lambda s: 0.95, "That is the amber limit"),
-        ("8.2", lambda s: float(c._worst(s)["demand_hours"]), "That is all their booked hours"),
-        ("6.3", lambda s: float(c._simulated(s).quantile(0.5)), "That is the P50"),
+        ("8.2", lambda s: float(e08_capacity._worst(s)["demand_hours"]), "That is all their booked hours"),
+        ("6.3", lambda s: float(e06_schedule_risk._simulated(s).quantile(0.5)), "That is the P50"),
         ("7.2", lambda s: c.raid_case(s)["probability"] / 5 * c.raid_case(s)["cost_impact"], "is not 80 %"),
-        ("3.3", lambda s: c._best(s), "overall takes the worst"),
+        ("3.3", lambda s: e03_status._best(s), "overall takes the worst"),
     ],
 )
 def test_a_wrong_answer_gets_the_hint_for_its_misconception(task, wrong, words, progress):
@@ -86,7 +88,7 @@ def test_a_wrong_answer_gets_the_hint_for_its_misconception(task, wrong, words, 
         feedback = check(task, wrong(seed), seed=seed)
         assert not feedback.passed and words in feedback.message
         answer = feedback.message.lower()
-        expected = c._evm(seed) if task.startswith("4") else {}
+        expected = e04_earned_value._evm(seed) if task.startswith("4") else {}
         for value in expected.values():  # a hint never gives the number away
             assert f"{value:.3f}" not in answer
 
@@ -102,7 +104,7 @@ def test_commentary_is_judged_on_what_it_says(progress):
 
 def test_seeds_change_the_data_and_the_answers(progress):
     assert c.evm_case(1) != c.evm_case(2)
-    right = c._evm(1)["cpi"]
+    right = e04_earned_value._evm(1)["cpi"]
     assert check("4.1", right, seed=1).passed and not check("4.1", right, seed=2).passed
 
 
@@ -132,7 +134,7 @@ def test_quiz_widget_judges_each_choice(progress):
 
 
 def test_status_and_export(progress, pmo):
-    check("4.1", c._evm(0)["cpi"], learner="bo")
+    check("4.1", e04_earned_value._evm(0)["cpi"], learner="bo")
     check("4.2", 0.1, learner="bo")
     table = status("bo").set_index("exercise")
     assert table.loc[4, "passed"] == 1 and table.loc[4, "tasks"] == len(tasks_of(4)) and len(table) == len(PATH)
@@ -145,7 +147,7 @@ def test_exercises_commands(pmo, tmp_path, monkeypatch):
     monkeypatch.setenv("PMO_LAB_PROGRESS", str(store))
     listing = pmo("exercises", "list")
     assert listing.returncode == 0 and " 4. Earned value and earned schedule" in listing.stdout
-    check("1.1", sum(r["severity"] == "error" for r in c._standard().rules), learner="cy")
+    check("1.1", sum(r["severity"] == "error" for r in shared.default_standard().rules), learner="cy")
     mine = pmo("exercises", "status", "--learner", "cy")
     assert " 1. What a PMO does, and our standard" in mine.stdout and f"1/{len(tasks_of(1))}" in mine.stdout
     out = tmp_path / "all.csv"

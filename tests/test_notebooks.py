@@ -10,9 +10,12 @@ import pytest
 from conftest import FIXTURES
 
 import pmo_lib as pmo
+from pmo_lib.bundled import notebooks_dir
 from pmo_lib.errors import PMOError
-from pmo_lib.notebooks import all_notebooks
-from pmo_lib.run import NOTEBOOKS, NotebookRunError, check_parameters, notebook_parameters, run_notebook
+from pmo_lib.notebook_refresh import all_notebooks
+from pmo_lib.reporting.runner import NotebookRunError, check_parameters, notebook_parameters, run_notebook
+
+NOTEBOOKS = notebooks_dir()
 
 TOUR = NOTEBOOKS / "00_tour.ipynb"
 

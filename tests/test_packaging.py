@@ -6,12 +6,13 @@ import re
 import subprocess
 import sys
 import tomllib
+from pathlib import Path
 
 import yaml
 
 import pmo_lib as pmo
 
-ROOT = pmo.REPO_ROOT
+ROOT = Path(__file__).resolve().parents[1]  # the checkout
 CONDA_NAMES = {"pyyaml": "pyyaml"}  # pip name -> conda-forge name where they differ
 
 

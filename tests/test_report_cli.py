@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import re
 import shutil
+from pathlib import Path
 
 import openpyxl
 import pytest
 from conftest import FIXTURES, run_pmo
 
-from pmo_lib import REPO_ROOT
-from pmo_lib.reporting import run_reports, slug
+from pmo_lib.files import slug
+from pmo_lib.reporting.batch import run_reports
 
-SAMPLE = REPO_ROOT / "datasets" / "sample"
+ROOT = Path(__file__).resolve().parents[1]  # the checkout
+SAMPLE = ROOT / "datasets" / "sample"
 SECTIONS = (
     "Executive summary",
     "The three biggest changes since last month",
@@ -32,9 +34,9 @@ pytestmark = pytest.mark.notebook
 
 @pytest.fixture(scope="module")
 def p001():
-    from pmo_lib import load_sample, report
+    from pmo_lib import load_sample, reporting
 
-    return report.summary(load_sample(), "2026-10").set_index("project_id").loc["P001"]
+    return reporting.summary(load_sample(), "2026-10").set_index("project_id").loc["P001"]
 
 
 @pytest.fixture(scope="module")
@@ -61,7 +63,7 @@ def test_html_has_every_section_the_figures_and_no_code(digital, p001):
     row = re.search(r'<tr>\s*<td[^>]*id="T_portfolio_row\d+_col0">P001</td>.*?</tr>', page, re.S).group(0)
     assert "Customer Portal" in row and f">{p001['cpi']:.2f}<" in row and f">{p001['spi']:.2f}<" in row
     assert 'class="jp-InputPrompt' not in page and 'class="highlight' not in page  # no code cells
-    assert "import pmo_lib" not in page and "charts.show(" not in page and "report.build(" not in page
+    assert "import pmo_lib" not in page and "charts.show(" not in page and "build(" not in page
     assert not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//""", page)  # nothing fetched from the network
     assert page.count("data:image/png;base64") >= 6  # charts embedded
     assert 'alt="Projects by computed overall RAG"' in page and "No description has been provided" not in page
@@ -143,7 +145,7 @@ def test_the_warm_up_only_imports_modules_that_exist():
     import subprocess
     import sys
 
-    from pmo_lib.reporting import WARM_UP
+    from pmo_lib.reporting.batch import WARM_UP
 
     assert all(statement.strip().startswith("import ") for statement in WARM_UP.split(";"))
     done = subprocess.run([sys.executable, "-c", WARM_UP], capture_output=True, text=True, check=False)
@@ -182,15 +184,15 @@ def test_all_portfolios_with_an_index(pmo, tmp_path):
 
 
 def test_a_custom_standard_moves_the_computed_rag(tmp_path):
-    from pmo_lib import load_sample, report
+    from pmo_lib import load_sample, reporting
 
     strict = tmp_path / "strict.yaml"
     strict.write_text(
         "extends: default\nstandard: Strict\ntolerances: {cpi: {amber: 1.2, red: 1.1}}\n", encoding="utf-8"
     )
     sample = load_sample()
-    plain = report.build(sample, "2026-10")["summary"].set_index("project_id")
-    tight = report.build(sample, "2026-10", standard=strict)
+    plain = reporting.build(sample, "2026-10")["summary"].set_index("project_id")
+    tight = reporting.build(sample, "2026-10", standard=strict)
     assert tight["standard"] == "Strict"
     rated = plain["cost_rag"].notna() & plain["cpi"].notna()
     assert (tight["summary"].set_index("project_id").loc[rated, "cost_rag"] == "R").all()  # every CPI is below 1.1
@@ -205,18 +207,19 @@ def test_after_the_warm_up_the_report_imports_no_new_package(tmp_path):
     import subprocess
     import sys
 
-    from pmo_lib.reporting import WARM_UP
+    from pmo_lib.reporting.batch import WARM_UP
 
     script = f"""
 import sys
 {WARM_UP.replace("; ", chr(10))}
 before = set(sys.modules)
 import pmo_lib as pmo
-from pmo_lib import charts, report
+from pmo_lib import reporting
+from pmo_lib.reporting import charts
 portfolio = pmo.validate({str(SAMPLE)!r}).portfolio_or_raise()
-r = report.build(portfolio, "2026-10", name="Digital Services")
+r = reporting.build(portfolio, "2026-10", name="Digital Services")
 charts.png(charts.rag_counts(r["summary"]["overall_rag"].dropna()))
-report.workbook(r, sys.argv[1])
+reporting.workbook(r, sys.argv[1])
 print(sorted(set(sys.modules) - before))
 """
     book = str(tmp_path / "report.xlsx")
@@ -232,10 +235,10 @@ def test_without_the_iri_checks_nbformat_still_validates_notebooks():
 
     script = f"""
 import sys
-from pmo_lib.run import skip_iri_format_checks
+from pmo_lib.reporting.runner import skip_iri_format_checks
 skip_iri_format_checks()
 import nbformat
-nb = nbformat.read({str(REPO_ROOT / "notebooks" / "monthly_report.ipynb")!r}, as_version=4)
+nb = nbformat.read({str(ROOT / "notebooks" / "monthly_report.ipynb")!r}, as_version=4)
 nbformat.validate(nb)
 nb.cells[0]["cell_type"] = "not a cell type"
 try:
@@ -250,8 +253,11 @@ except nbformat.ValidationError:
 
 def test_a_run_on_a_kernel_started_early_fails_cleanly_and_stops_it(tmp_path):
     # the single-report path of `pmo report`: the kernel is started first and handed over
-    from pmo_lib.reporting import WARM_UP
-    from pmo_lib.run import NOTEBOOKS, kernel
+    from pmo_lib.bundled import notebooks_dir
+    from pmo_lib.reporting.batch import WARM_UP
+    from pmo_lib.reporting.runner import kernel
+
+    NOTEBOOKS = notebooks_dir()
 
     with kernel(NOTEBOOKS / "monthly_report.ipynb", WARM_UP) as km:
         process = km.provisioner.process

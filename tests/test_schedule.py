@@ -3,6 +3,8 @@ and by the invariants every schedule must keep."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pandas as pd
 import pytest
 from hypothesis import given, settings
@@ -11,6 +13,8 @@ from hypothesis import strategies as st
 import pmo_lib as pmo
 from pmo_lib.schedule import ScheduleError, critical_path, milestone_slippage
 from pmo_lib.schedule import schedule as schedule_dates
+
+ROOT = Path(__file__).resolve().parents[1]  # the checkout
 
 
 def network(durations: dict[str, int], links: list[tuple[str, str, str, int]], project: str = "P"):
@@ -258,7 +262,7 @@ def test_a_started_task_keeps_its_actual_start_even_out_of_sequence():
 def test_schedule_in_dates_on_the_mini_dataset():
     # Hand-computed on the fixture's calendar: P001/T3 (20 days, 60 % done) started 2026-01-22;
     # status date Friday 2026-01-30, so its 8 remaining days run Monday 2 to Wednesday 11 February.
-    mini = pmo.load_portfolio(pmo.REPO_ROOT / "tests" / "fixtures" / "mini")
+    mini = pmo.load_portfolio(ROOT / "tests" / "fixtures" / "mini")
     result = schedule_dates(mini, as_of="2026-01-30").set_index(["project_id", "task_id"])
     t3 = result.loc[("P001", "T3")]
     assert t3["progress"] == "in progress"

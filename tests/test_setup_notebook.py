@@ -5,7 +5,10 @@ from __future__ import annotations
 import pytest
 import yaml
 
-from pmo_lib.run import NOTEBOOKS, run_notebook
+from pmo_lib.bundled import notebooks_dir
+from pmo_lib.reporting.runner import run_notebook
+
+NOTEBOOKS = notebooks_dir()
 
 pytestmark = pytest.mark.notebook
 

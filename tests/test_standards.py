@@ -9,8 +9,9 @@ import pandas as pd
 import pytest
 from conftest import load_tables
 
-from pmo_lib import load_sample, report
+from pmo_lib import load_sample, reporting
 from pmo_lib import standards as st
+from pmo_lib.standards import tolerances
 
 AS_OF = "2026-10-31"
 # A compliant portfolio: P (active, executing, on track), Q (closed in March). Data date 31 Oct 2026.
@@ -223,15 +224,15 @@ def test_a_custom_standard_changes_only_what_it_says(tmp_path, default):
     stricter = st.evaluate(sample, custom)
     assert (stricter["rule_id"] == "RPT-01").sum() > (st.evaluate(sample, default)["rule_id"] == "RPT-01").sum()
     # the report's computed RAG follows the standard's tolerances
-    plain = report.summary(sample, "2026-10", tolerances=default.report_tolerances())
-    strict = report.summary(sample, "2026-10", tolerances=custom.report_tolerances())
+    plain = reporting.summary(sample, "2026-10", tolerances=default.report_tolerances())
+    strict = reporting.summary(sample, "2026-10", tolerances=custom.report_tolerances())
     cost = lambda t: t.set_index("project_id")["cost_rag"].dropna()  # noqa: E731
     worse = (cost(strict).map({"G": 0, "A": 1, "R": 2}) > cost(plain).map({"G": 0, "A": 1, "R": 2})).sum()
     assert worse >= 1
 
 
 def test_default_tolerances_are_the_reports_defaults(default):
-    assert default.report_tolerances() == report.Tolerances()
+    assert default.report_tolerances() == tolerances.Tolerances()
 
 
 def test_changes_since_last_month_and_trend(default):

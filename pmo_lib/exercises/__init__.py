@@ -9,6 +9,7 @@ explanation for each choice. Passed tasks are recorded in a small JSON file
 (``PMO_LAB_PROGRESS``, default ``~/.pmo_lab/progress.json``).
 """
 
+from . import content  # noqa: F401  (registers every exercise's tasks; the machinery in core never imports it)
 from .core import PATH, Feedback, Question, Task, check, export_progress, hint, quiz, status, tasks_of
 
 __all__ = ["PATH", "Feedback", "Question", "Task", "check", "export_progress", "hint", "quiz", "status", "tasks_of"]

@@ -1,4 +1,4 @@
-"""Checks, hints, quizzes and progress for the exercises (the content lives in the ``exNN`` modules)."""
+"""Checks, hints, quizzes and progress for the exercises; the tasks themselves live in :mod:`pmo_lib.exercises.content`."""
 
 from __future__ import annotations
 
@@ -63,14 +63,8 @@ def register(*items) -> None:
         (_TASKS if isinstance(item, Task) else _QUESTIONS)[item.id] = item
 
 
-def _load_content() -> None:
-    if not _TASKS:
-        from . import content  # noqa: F401  (registers every exercise's tasks)
-
-
 def tasks_of(number: int) -> list[str]:
     """The ids of an exercise's tasks and questions, in order."""
-    _load_content()
     ids = [*_TASKS, *_QUESTIONS]
     mine = [i for i in ids if i.split(".")[0] == str(number)]
     return sorted(mine, key=lambda i: (i.split(".")[1].startswith("q"), i.split(".")[1].lstrip("q").zfill(3)))
@@ -133,7 +127,6 @@ def check(task_id: str, value, *, seed: int = 0, learner: str | None = None) -> 
 
     Never raises for a wrong or missing value: the learner gets guidance instead.
     """
-    _load_content()
     if task_id not in _TASKS:
         return Feedback(task_id, False, f"There is no task {html.escape(str(task_id))}; check the task number.")
     task = _TASKS[task_id]
@@ -175,7 +168,6 @@ def _safe(test, value, expected, seed) -> bool:
 
 def hint(task_id: str, level: int = 1) -> Feedback:
     """The ``level``-th hint of a task (1 = the first); hints never give the answer."""
-    _load_content()
     task = _TASKS.get(task_id)
     if task is None:
         return Feedback(task_id, False, f"There is no task {html.escape(str(task_id))}.")
@@ -188,7 +180,6 @@ def quiz(question_id: str, learner: str | None = None):
     """A multiple-choice question as a widget: pick, press Check, read why each choice is right or wrong."""
     import ipywidgets as w
 
-    _load_content()
     q = _QUESTIONS[question_id]
     choice = w.RadioButtons(options=list(q.choices), value=None, layout=w.Layout(width="auto"))
     button = w.Button(description="Check", button_style="primary")
@@ -249,7 +240,6 @@ def status(learner: str | None = None):
     """One row per exercise: tasks passed of all, for a learner."""
     import pandas as pd
 
-    _load_content()
     mine = _read().get(_learner(learner), {})
     rows = []
     for number, title, minutes in PATH:

@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..planner import Outcome, Planner, compare
-from ..present import escape
+from ..reporting.tables import escape
 from ..scenarios import Scenario, ScenarioError
 from .render import compare_table, dates_table, gaps_table, heatmap, kpi_cards, over_table
 
@@ -309,7 +309,7 @@ class WhatIfPlanner:
 
     def save(self, path=None) -> Path:
         """Save the current scenario as YAML (default ``<folder>/<name>.yaml``) and list it with the saved ones."""
-        from ..reporting import slug
+        from ..files import slug
         from ..scenarios import save
 
         scenario = self.scenario()

@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from ..planner import KPI_LABELS, LEVELLED_KPI, Outcome
-from ..present import escape
+from ..reporting.tables import escape
 
 MAX_ROWS = 15  # rows of the over-allocation list and of the dates table shown on screen
 BLUES = ("#f7fbff", "#deebf7", "#c6dbef", "#9ecae1", "#6baed6", "#4292c6", "#2171b5", "#08519c", "#08306b")

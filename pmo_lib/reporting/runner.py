@@ -19,11 +19,11 @@ import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from .errors import PMOError
-from .files import atomic_write_bytes, publish
+from ..errors import PMOError
+from ..files import atomic_write_bytes, publish
+from .publish import exporter as html_exporter
+from .publish import notebook_html
 
-NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
-TEMPLATES = Path(__file__).resolve().parent / "templates"
 _JSON_TYPES = (str, int, float, bool, type(None))
 # The kernel's own log is not the user's business: its start-up notices, and the "KeyboardInterrupt caught in
 # kernel" that jupyter_client's shutdown provokes when it is used (it always sends SIGINT first; when that lands
@@ -71,30 +71,6 @@ def check_parameters(notebook: Path, parameters: dict) -> None:
         values = value if isinstance(value, list | tuple) else [value]
         if not all(isinstance(v, _JSON_TYPES) for v in values):
             raise PMOError(f"parameter {name} must be text, a number, true/false or a list of those")
-
-
-def _exporter():
-    """The HTML exporter of the reports, its templates loaded (by converting an empty notebook once)."""
-    import nbformat
-    from nbconvert import HTMLExporter
-
-    exporter = HTMLExporter(
-        template_name="pmo_offline",  # the lab template without require.js / MathJax from a CDN
-        extra_template_basedirs=[str(TEMPLATES)],
-        exclude_input=True,
-        exclude_input_prompt=True,
-        exclude_output_prompt=True,
-        embed_images=True,
-    )
-    exporter.from_notebook_node(nbformat.v4.new_notebook())
-    return exporter
-
-
-def _html(notebook_path: Path, exporter=None) -> bytes:
-    import nbformat
-
-    body, _ = (exporter or _exporter()).from_notebook_node(nbformat.read(notebook_path, as_version=4))
-    return body.encode("utf-8")
 
 
 def start_kernel(cwd: Path, warm_up: str = "", kernel_name: str = "python3"):
@@ -181,7 +157,7 @@ def _run(notebook: Path, out_dir: Path, parameters: dict, stem, formats, kernel_
     tmp = Path(tmp)
     # the HTML exporter loads in a thread meanwhile: ready by the time the cells are done
     loading = ThreadPoolExecutor(max_workers=1)
-    exporter = loading.submit(_exporter) if "html" in formats else None
+    exporter = loading.submit(html_exporter) if "html" in formats else None
     loading.shutdown(wait=False)  # its one job still runs to the end
     try:
         papermill.execute_notebook(
@@ -214,7 +190,7 @@ def _run(notebook: Path, out_dir: Path, parameters: dict, stem, formats, kernel_
     try:
         if "html" in formats:
             target = out_dir / f"{stem}.html"
-            atomic_write_bytes(target, _html(tmp, exporter.result()))
+            atomic_write_bytes(target, notebook_html(tmp, exporter.result()))
             written.append(target)
         if "ipynb" in formats:
             target = out_dir / f"{stem}.ipynb"
@@ -234,4 +210,11 @@ def notebook_parameters(notebook: Path) -> dict:
     return {k: v["default"] for k, v in papermill.inspect_notebook(str(notebook)).items()}
 
 
-__all__ = ["NOTEBOOKS", "NotebookRunError", "check_parameters", "notebook_parameters", "run_notebook"]
+__all__ = [
+    "NotebookRunError",
+    "check_parameters",
+    "kernel",
+    "notebook_parameters",
+    "run_notebook",
+    "skip_iri_format_checks",
+]

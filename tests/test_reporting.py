@@ -13,8 +13,9 @@ import pandas as pd
 import pytest
 from conftest import load_tables
 
-from pmo_lib import evm, finance, load_sample, report
+from pmo_lib import evm, finance, load_sample, reporting
 from pmo_lib.schedule import schedule
+from pmo_lib.standards import tolerances
 
 # Status month 2026-02, data date 2026-02-28 (weekends only, no holidays).
 # P (active): the EVM hand example (tests/test_evm_portfolio.py) plus milestone M0 (baseline 13 Feb,
@@ -99,12 +100,12 @@ def hand(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def table(hand):
-    return report.summary(hand, MONTH).set_index("project_id")
+    return reporting.summary(hand, MONTH).set_index("project_id")
 
 
 def test_status_date_is_the_month_end_or_the_data_date(hand):
-    assert report.status_date(hand, "2026-01") == pd.Timestamp("2026-01-31")
-    assert report.status_date(hand, "2026-03") == pd.Timestamp("2026-02-28")  # no data after the data date
+    assert reporting.status_date(hand, "2026-01") == pd.Timestamp("2026-01-31")
+    assert reporting.status_date(hand, "2026-03") == pd.Timestamp("2026-02-28")  # no data after the data date
 
 
 def test_earned_value_figures(table):
@@ -167,26 +168,26 @@ def test_reported_and_computed_rag(table):
     ],
 )  # fmt: skip
 def test_each_rule_at_its_limits(rule, value, expected):
-    columns = {name: [np.nan] for _, name, *_ in report.RULES}
+    columns = {name: [np.nan] for _, name, *_ in tolerances.RULES}
     frame = pd.DataFrame({"project_id": ["X"], "status": ["active"], **columns})
     frame[rule] = [value]
-    ratings, findings = report.rate(frame)
-    dimension = next(d for d, name, *_ in report.RULES if name == rule)
+    ratings, findings = tolerances.rate(frame)
+    dimension = next(d for d, name, *_ in tolerances.RULES if name == rule)
     assert ratings.loc[0, f"{dimension}_rag"] == expected
     assert ratings.loc[0, "overall_rag"] == expected
     assert len(findings) == (expected != "G")
 
 
 def test_tolerances_can_be_changed():
-    frame = pd.DataFrame({"project_id": ["X"], "status": ["active"]} | {n: [np.nan] for _, n, *_ in report.RULES})
+    frame = pd.DataFrame({"project_id": ["X"], "status": ["active"]} | {n: [np.nan] for _, n, *_ in tolerances.RULES})
     frame["spi"] = [0.9]
-    assert report.rate(frame)[0].loc[0, "schedule_rag"] == "A"
-    strict = report.Tolerances(spi=(0.98, 0.92))
-    assert report.rate(frame, strict)[0].loc[0, "schedule_rag"] == "R"
+    assert tolerances.rate(frame)[0].loc[0, "schedule_rag"] == "A"
+    strict = tolerances.Tolerances(spi=(0.98, 0.92))
+    assert tolerances.rate(frame, strict)[0].loc[0, "schedule_rag"] == "R"
 
 
 def test_exceptions_give_every_reason_red_first(hand):
-    table = report.exceptions(hand, MONTH)
+    table = reporting.exceptions(hand, MONTH)
     p = table[table["project_id"] == "P"]
     assert p["rag"].tolist() == ["R"] * 4 + ["A"] * 3
     reasons = set(p["reason"])
@@ -202,7 +203,7 @@ def test_exceptions_give_every_reason_red_first(hand):
 
 
 def test_month_over_month(hand):
-    table = report.month_over_month(hand, MONTH)
+    table = reporting.month_over_month(hand, MONTH)
     got = set(map(tuple, table[["project_id", "kind", "item"]].values.tolist()))
     assert got == {
         ("P", "new risk", "RK3"),
@@ -214,9 +215,9 @@ def test_month_over_month(hand):
 
 
 def test_milestones_due_slipped_and_coming(hand):
-    table = report.milestones(hand, MONTH)
+    table = reporting.milestones(hand, MONTH)
     assert table[["project_id", "task_id", "state", "slip_days"]].values.tolist() == [["P", "M0", "slipped", 11]]
-    longer = report.milestones(hand, MONTH, horizon_days=45)
+    longer = reporting.milestones(hand, MONTH, horizon_days=45)
     assert longer[["task_id", "state", "forecast_date"]].values.tolist()[-1] == [
         "M",
         "upcoming",
@@ -230,7 +231,7 @@ def test_milestones_due_slipped_and_coming(hand):
 @pytest.fixture(scope="module")
 def sample_summary():
     sample = load_sample()
-    return sample, report.summary(sample, "2026-10").set_index("project_id")
+    return sample, reporting.summary(sample, "2026-10").set_index("project_id")
 
 
 def test_sample_summary_in_one_call_agrees_with_its_sources(sample_summary):
@@ -258,7 +259,7 @@ def test_sample_summary_in_one_call_agrees_with_its_sources(sample_summary):
 
 def test_biggest_changes_say_what_moved_in_words():
     sample = load_sample()
-    table = report.biggest_changes(sample, "2026-10")
+    table = reporting.biggest_changes(sample, "2026-10")
     assert len(table) == 3 and table["eac_change"].abs().is_monotonic_decreasing
     live = sample.projects.set_index("project_id")["status"].isin(["active", "on_hold"])
     assert live[table["project_id"]].all()

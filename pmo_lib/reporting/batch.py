@@ -12,7 +12,6 @@ naming the failing cell, and the command exits non-zero.
 from __future__ import annotations
 
 import contextlib
-import html
 import os
 import re
 import tempfile
@@ -22,16 +21,19 @@ from pathlib import Path
 
 import pandas as pd
 
-from .errors import PMOError
-from .files import atomic_write_bytes, publish
+from ..bundled import notebooks_dir
+from ..errors import PMOError
+from ..files import publish, slug
+from .publish import index_page
 
 FORMATS = ("html", "xlsx", "ipynb")
 ALL = "all"
-# what the report notebook's kernel imports while this process loads papermill (see run.start_kernel): every
+# what the report notebook's kernel imports while this process loads papermill (see runner.start_kernel): every
 # module the report loads on the way, lazily imported ones too (pandera's backends, PIL's plugins), so that
 # none is left for the cells (tests/test_report_cli.py checks it)
 WARM_UP = (
-    "import pmo_lib.data, pmo_lib.report, pmo_lib.charts, pmo_lib.present, pmo_lib.standards, pmo_lib.evm, "
+    "import pmo_lib.data, pmo_lib.reporting.sections, pmo_lib.reporting.charts, pmo_lib.reporting.tables, "
+    "pmo_lib.reporting.publish, pmo_lib.standards, pmo_lib.evm, "
     "pmo_lib.schedule_risk, pmo_lib.finance, pmo_lib.risk, pmo_lib.resources, pmo_lib.export, pmo_lib.calendar; "
     "import pandera.backends.pandas.register, pandera.backends.pandas.builtin_checks, "
     "pandera.backends.pandas.builtin_hypotheses, pandera._pandas_deprecated, pandera.api.geopandas.container, "
@@ -39,18 +41,14 @@ WARM_UP = (
     "pyarrow.pandas_compat, pyarrow.vendored.version, yaml, encodings.utf_8_sig; "
     "import matplotlib.figure, matplotlib.backends.backend_agg, matplotlib.font_manager, PIL.PngImagePlugin, "
     "PIL.BmpImagePlugin, PIL.GifImagePlugin, PIL.JpegImagePlugin, PIL.PpmImagePlugin, openpyxl, "
-    "openpyxl.packaging.extended"
+    "openpyxl.packaging.extended; "
+    "import pmo_lib.bundled, importlib.readers, importlib.resources.readers, importlib.resources._itertools"
 )
-
-
-def slug(name: str) -> str:
-    """A file name for a portfolio: ``"Infrastructure & Security"`` -> ``"infrastructure-security"``."""
-    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-") or "portfolio"
 
 
 def months_in(portfolio) -> list[str]:
     """The months a report can be made for: from the first planned or booked month to the data date's month."""
-    from .evm import data_date
+    from ..evm import data_date
 
     starts = [portfolio.projects["baseline_start"].min(), portfolio.timesheets["week_start"].min()]
     first = min(d for d in starts if not pd.isna(d))
@@ -67,7 +65,7 @@ class Outcome:
 
 def check_request(portfolio, month: str, names: list[str]) -> None:
     """One-line errors, listing the valid values, for a month outside the data or an unknown portfolio."""
-    from .report import portfolios
+    from .month import portfolios
 
     valid = months_in(portfolio)
     if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", month):
@@ -83,9 +81,9 @@ def check_request(portfolio, month: str, names: list[str]) -> None:
 def run_one(name: str, month: str, data: str, out_dir: str, formats: tuple[str, ...], extra: dict, km=None) -> Outcome:
     """Run the report notebook for one portfolio (in a worker process) and publish its files.
 
-    ``km``: a kernel already started for it (see :func:`pmo_lib.run.kernel`); by default one is started here.
+    ``km``: a kernel already started for it (see :func:`pmo_lib.reporting.runner.kernel`); by default one is started here.
     """
-    from .run import NOTEBOOKS, NotebookRunError, run_notebook
+    from .runner import NotebookRunError, run_notebook
 
     out = Path(out_dir)
     stem = slug(name)
@@ -98,7 +96,7 @@ def run_one(name: str, month: str, data: str, out_dir: str, formats: tuple[str, 
         parameters["xlsx"] = str(tmp_xlsx)
     try:
         written = run_notebook(
-            NOTEBOOKS / "monthly_report.ipynb",
+            notebooks_dir() / "monthly_report.ipynb",
             out,
             parameters,
             stem=stem,
@@ -116,27 +114,6 @@ def run_one(name: str, month: str, data: str, out_dir: str, formats: tuple[str, 
     finally:
         if tmp_xlsx is not None:
             tmp_xlsx.unlink(missing_ok=True)
-
-
-def index_page(month: str, outcomes: list[Outcome], out_dir: Path) -> Path:
-    """An HTML page linking each portfolio's report of the month (names escaped)."""
-    rows = []
-    for o in sorted(outcomes, key=lambda o: (o.name != ALL, o.name)):
-        label = "All portfolios" if o.name == ALL else o.name
-        links = " · ".join(
-            f'<a href="{html.escape(p.name)}">{html.escape(p.suffix[1:])}</a>' for p in o.written
-        )  # fmt: skip
-        state = f"<b>failed</b>: {html.escape((o.error or '').splitlines()[0])}" if o.error else links
-        rows.append(f"<tr><td>{html.escape(label)}</td><td>{state}</td></tr>")
-    page = (
-        "<!DOCTYPE html><html><head><meta charset='utf-8'>"
-        f"<title>Portfolio reports {html.escape(month)}</title>"
-        "<style>body{font-family:sans-serif;margin:2em}td{padding:4px 12px;border-bottom:1px solid #ddd}</style>"
-        f"</head><body><h1>Portfolio reports, {html.escape(month)}</h1><table>{''.join(rows)}</table></body></html>"
-    )
-    target = out_dir / "index.html"
-    atomic_write_bytes(target, page.encode("utf-8"))
-    return target
 
 
 def _own_process_group() -> None:
@@ -177,5 +154,8 @@ def run_reports(
                 outcomes.append(future.result())
                 if progress:
                     progress(outcomes[-1])
-    index = index_page(month, outcomes, out_dir) if len(names) > 1 else None
+    index = index_page(month, outcomes, out_dir, ALL) if len(names) > 1 else None
     return outcomes, index
+
+
+__all__ = ["ALL", "FORMATS", "WARM_UP", "Outcome", "check_request", "months_in", "run_one", "run_reports"]

@@ -138,7 +138,7 @@ def burn(monthly: pd.DataFrame, as_of, currency: str, title: str = "Burn against
 
 def heat_map(counts: pd.DataFrame, title: str = "Open risks: probability x impact"):
     """The 5x5 matrix with the count of risks written in each cell; bands by shade and by word."""
-    from .risk import rating, score
+    from ..risk import rating, score
 
     fig, ax = _figure(5.2, 4.4)
     probability = counts.index.to_numpy()

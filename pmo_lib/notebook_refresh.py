@@ -1,6 +1,6 @@
 """Re-execute every notebook in place so the stored outputs are real and fresh.
 
-``make notebooks`` (``python -m pmo_lib.notebooks``) runs each notebook in
+``make notebooks`` (``python -m pmo_lib.notebook_refresh``) runs each notebook in
 ``notebooks/`` with its default parameters (the sample data) through papermill,
 then strips run noise (timings, papermill metadata) so that a re-run on the
 same data leaves git with nothing to commit and nbval with outputs to check.
@@ -11,7 +11,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from . import REPO_ROOT
+from .bundled import is_installed, root
 
 NOTEBOOK_DIRS = ("notebooks", "exercises")  # exercises/solutions are run by the tests, not stored
 
@@ -42,7 +42,7 @@ def refresh(path: Path) -> None:
     # checks run while refreshing must not count as anybody's progress
     os.environ["PMO_LAB_PROGRESS"] = str(Path(tempfile.gettempdir()) / "pmo-lab-refresh-progress.json")
     os.environ["PMO_LAB_LEARNER"] = "refresh"
-    from .run import KERNEL_ARGUMENTS
+    from .reporting.runner import KERNEL_ARGUMENTS
 
     papermill.execute_notebook(
         str(path),
@@ -56,13 +56,15 @@ def refresh(path: Path) -> None:
 
 
 def all_notebooks() -> list[Path]:
-    return sorted(p for d in NOTEBOOK_DIRS for p in (REPO_ROOT / d).glob("*.ipynb"))
+    return sorted(p for d in NOTEBOOK_DIRS for p in (root() / d).glob("*.ipynb"))
 
 
 def main(argv: list[str] | None = None) -> int:
+    if is_installed():
+        raise SystemExit("make notebooks refreshes the notebooks of a checkout; this PMO Lab is an installed package")
     paths = [Path(a) for a in (argv if argv is not None else sys.argv[1:])] or all_notebooks()
     for path in paths:
-        print(f"Running {path.relative_to(REPO_ROOT) if path.is_absolute() else path} ...", flush=True)
+        print(f"Running {path.relative_to(root()) if path.is_absolute() else path} ...", flush=True)
         refresh(path.resolve())
     return 0
 

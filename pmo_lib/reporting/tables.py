@@ -1,6 +1,6 @@
 """Presentation for notebooks and reports: tables styled for reading, text escaped, RAG with its letter.
 
-Only the notebooks use this module. Every table goes through :func:`table`,
+The report notebook and the what-if widgets use it. Every table goes through :func:`table`,
 which escapes text from the data (a ``<script>`` in a project name shows as
 text), formats money, ratios, percentages and dates, colours RAG cells while
 keeping the letter, and gives the HTML a fixed id so stored outputs do not

@@ -1,91 +1,21 @@
-"""The monthly report's numbers: computed RAG, mismatches, the portfolio summary, exceptions,
-month-over-month changes and milestones.
+"""The monthly report's numbers for one month: indicators, the portfolio summary with reported and
+computed RAG, exceptions, month-over-month changes, milestones, biggest changes and decisions needed.
 
 Computations only: every function takes a :class:`~pmo_lib.data.Portfolio`
-and a month and returns DataFrames; the report notebook lays them out.
-
-Computed RAG
-------------
-Each dimension is rated by rules on measured indicators; a rule gives amber
-when its value is worse than the amber limit and red when worse than the red
-limit, and a dimension takes the worst of its rules (red > amber > green).
-A rule whose indicator cannot be measured yet (e.g. CPI before any cost)
-does not rate. The overall RAG is the worst dimension, the usual PMO
-convention that one red dimension makes the project red [1]_. Only active and
-on-hold projects are rated; closed and cancelled ones have blank RAG.
-
-Default tolerances (:class:`Tolerances`; the standards issue makes them a
-file):
-
-========== ==================== ============ ========== ==========
-dimension  rule                 worse when   amber      red
-========== ==================== ============ ========== ==========
-schedule   SPI                  below        0.95       0.85
-schedule   finish slip          above        5 days     15 days
-schedule   overdue milestones   above        0          2
-cost       CPI                  below        0.95       0.85
-cost       forecast over budget above        5 %        10 %
-scope      approved change cost above        5 %        10 % of budget
-scope      open high issues     above        0          2
-scope      open critical issues above        (red only) 0
-========== ==================== ============ ========== ==========
-
-SPI and CPI are the cumulative indices of :func:`pmo_lib.evm.status` [2]_;
-finish slip is the scheduled finish (critical path with progress, see
-:func:`pmo_lib.schedule.schedule`) against the baseline finish in working
-days; the budget rule compares the finance forecast at completion with the
-phased budget (:func:`pmo_lib.finance.summary`).
-
-References
-----------
-.. [1] Office of Government Commerce, *Managing Successful Projects with
-   PRINCE2*, 2009, sec. 10.3 (tolerances and exception reporting: a forecast
-   beyond tolerance on any one of time, cost or scope is an exception).
-.. [2] Project Management Institute, *Practice Standard for Earned Value
-   Management*, 2nd ed., 2011, ch. 6 (SPI and CPI thresholds for management
-   attention).
+and a month and returns DataFrames; :func:`pmo_lib.reporting.sections.build`
+gathers them for the page and the report notebook lays them out. The RAG
+rules and their tolerances belong to the standard
+(:mod:`pmo_lib.standards.tolerances`, where the rules and their sources are
+listed); this module measures the indicators they rate.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 import pandas as pd
 
-from .errors import PMOError
-
-RAG_LEVEL = {"G": 0, "A": 1, "R": 2}
-RAG_NAME = {0: "G", 1: "A", 2: "R"}
-DIMENSIONS = ("schedule", "cost", "scope")
-RATED_STATUSES = ("active", "on_hold")
-
-
-@dataclass(frozen=True)
-class Tolerances:
-    """RAG limits as (amber, red); see the module notes for what each measures."""
-
-    spi: tuple[float, float] = (0.95, 0.85)
-    finish_slip_days: tuple[float, float] = (5, 15)
-    overdue_milestones: tuple[float, float] = (0, 2)
-    cpi: tuple[float, float] = (0.95, 0.85)
-    budget_overrun: tuple[float, float] = (0.05, 0.10)
-    change_share: tuple[float, float] = (0.05, 0.10)
-    open_high_issues: tuple[float, float] = (0, 2)
-    open_critical_issues: tuple[float, float] = (np.inf, 0)
-
-
-#: The rules: (dimension, indicator column, tolerance name, True when lower is worse, words for the reason).
-RULES = (
-    ("schedule", "spi", "spi", True, "SPI {value:.2f} below {limit:.2f}"),
-    ("schedule", "finish_slip_days", "finish_slip_days", False, "finish {value:.0f} working days late (limit {limit:.0f})"),
-    ("schedule", "overdue_milestones", "overdue_milestones", False, "{value:.0f} milestone(s) overdue (limit {limit:.0f})"),
-    ("cost", "cpi", "cpi", True, "CPI {value:.2f} below {limit:.2f}"),
-    ("cost", "budget_overrun", "budget_overrun", False, "forecast {value:.1%} over budget (limit {limit:.0%})"),
-    ("scope", "change_share", "change_share", False, "approved changes {value:.1%} of budget (limit {limit:.0%})"),
-    ("scope", "open_high_issues", "open_high_issues", False, "{value:.0f} open high issue(s) (limit {limit:.0f})"),
-    ("scope", "open_critical_issues", "open_critical_issues", False, "{value:.0f} open critical issue(s)"),
-)  # fmt: skip
+from ..errors import PMOError
+from ..standards.tolerances import RATED_STATUSES, Tolerances, rate
 
 
 def month_end(month) -> pd.Timestamp:
@@ -96,7 +26,7 @@ def month_end(month) -> pd.Timestamp:
 def status_date(portfolio, month, as_of=None) -> pd.Timestamp:
     """The date a month's report is as of: ``as_of`` if given (it must fall in the month), else the
     month's last day, or the data date if that is earlier."""
-    from .evm import data_date
+    from ..evm import data_date
 
     if as_of is not None and not pd.isna(as_of) and str(as_of) != "":
         day = pd.Timestamp(as_of).normalize()
@@ -124,9 +54,9 @@ def indicators(portfolio, month, *, actual_cost: str = "timesheets", as_of=None,
     ``open_high_issues``, ``open_critical_issues``, ``change_share``
     (approved change cost / budget).
     """
-    from . import evm, finance, risk
-    from .calendar import WorkCalendars
-    from .schedule import schedule
+    from .. import evm, finance, risk
+    from ..calendar import WorkCalendars
+    from ..schedule import schedule
 
     as_of = status_date(portfolio, month, as_of)
     projects = portfolio.projects
@@ -182,61 +112,6 @@ def indicators(portfolio, month, *, actual_cost: str = "timesheets", as_of=None,
     impact = risk.approved_change_impact(decided, projects).set_index("project_id")
     out["change_share"] = impact["change_share"].reindex(out.index).to_numpy()
     return out.reset_index(drop=True)
-
-
-def rate(table: pd.DataFrame, tolerances: Tolerances | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Computed RAG per dimension and overall, and the rule results behind them.
-
-    ``table`` holds the indicator columns (see :func:`indicators`) and
-    ``project_id`` and ``status``. Returns (``ratings``: ``project_id``,
-    ``schedule_rag``, ``cost_rag``, ``scope_rag``, ``overall_rag``;
-    ``findings``: one row per project and rule outside tolerance with
-    ``dimension``, ``rule``, ``value``, ``limit``, ``rag``, ``reason``).
-    """
-    tol = tolerances or Tolerances()
-    rated = table["status"].astype(str).isin(RATED_STATUSES).to_numpy()
-    levels = {dim: np.full(len(table), -1) for dim in DIMENSIONS}
-    found = []
-    for dimension, column, name, lower_worse, words in RULES:
-        amber, red = getattr(tol, name)
-        value = table[column].astype(float).to_numpy()
-        measured = ~np.isnan(value) & rated
-        if lower_worse:
-            is_red, is_amber = value < red, value < amber
-        else:
-            is_red, is_amber = value > red, value > amber
-        level = np.where(is_red, 2, np.where(is_amber, 1, 0))
-        levels[dimension] = np.where(measured, np.maximum(levels[dimension], level), levels[dimension])
-        hit = measured & (level > 0)
-        if hit.any():
-            limits = np.where(is_red, red, amber)[hit]
-            found.append(
-                pd.DataFrame(
-                    {
-                        "project_id": table["project_id"].to_numpy()[hit],
-                        "dimension": dimension,
-                        "rule": column,
-                        "value": value[hit],
-                        "limit": limits,
-                        "rag": [RAG_NAME[x] for x in level[hit]],
-                        "reason": [words.format(value=v, limit=lim) for v, lim in zip(value[hit], limits, strict=True)],
-                    }
-                )
-            )
-    ratings = pd.DataFrame({"project_id": table["project_id"].to_numpy()})
-    worst = np.full(len(table), -1)
-    for dim in DIMENSIONS:
-        rated_level = np.where(rated & (levels[dim] < 0), 0, levels[dim])  # nothing measurable yet: green
-        ratings[f"{dim}_rag"] = pd.array([RAG_NAME.get(x) for x in rated_level], dtype="string")
-        worst = np.maximum(worst, rated_level)
-    ratings["overall_rag"] = pd.array([RAG_NAME.get(x) for x in worst], dtype="string")
-    columns = ["project_id", "dimension", "rule", "value", "limit", "rag", "reason"]
-    findings = pd.concat(found, ignore_index=True) if found else pd.DataFrame(columns=columns)
-    order = {"R": 0, "A": 1}
-    findings = findings.sort_values(
-        ["project_id", "rag", "dimension"], key=lambda s: s.map(order) if s.name == "rag" else s, kind="stable"
-    )
-    return ratings, findings.reset_index(drop=True)
 
 
 def _reported(portfolio, month) -> pd.DataFrame:
@@ -385,8 +260,8 @@ def milestones(portfolio, month, *, horizon_days: int = 30, as_of=None, plan=Non
     month), ``"due"`` (baseline in the month, on track) or ``"upcoming"``
     (forecast within the horizon after the status date).
     """
-    from .calendar import WorkCalendars
-    from .schedule import schedule
+    from ..calendar import WorkCalendars
+    from ..schedule import schedule
 
     start = pd.Period(month, freq="M").to_timestamp()
     as_of = status_date(portfolio, month, as_of)
@@ -469,7 +344,7 @@ def biggest_changes(portfolio, month, n: int = 3, *, actual_cost: str = "timeshe
     ``eac_change`` [currency], ``cpi_before``, ``cpi_now``, ``spi_before``,
     ``spi_now``, ``reported_before``, ``reported_now``, ``what`` (one sentence).
     """
-    from .evm import status
+    from ..evm import status
 
     before_month = str(pd.Period(month, freq="M") - 1)
     now = status(portfolio, month, actual_cost=actual_cost).set_index("project_id")
@@ -532,180 +407,8 @@ def decisions_needed(portfolio, month, n: int = 5, *, as_of=None) -> pd.DataFram
     return waiting.sort_values(["cost_impact", "change_id"], ascending=[False, True])[columns].head(n)
 
 
-PORTFOLIO_COLUMNS = {
-    "project_id": "Project",
-    "name": "Name",
-    "stage": "Stage",
-    "manager": "Manager",
-    "reported_rag": "Reported RAG",
-    "overall_rag": "Computed RAG",
-    "spi": "SPI",
-    "cpi": "CPI",
-    "eac": "EAC",
-    "vac": "VAC",
-    "forecast_finish": "Forecast finish",
-    "finish_slip_days": "Slip (working days)",
-    "next_milestone": "Next milestone",
-    "next_milestone_date": "Milestone date",
-}
-
-
-def build(
-    portfolio,
-    month,
-    *,
-    name: str = "all",
-    tolerances: Tolerances | None = None,
-    risk_iterations: int = 2_000,
-    seed: int = 0,
-    horizon_days: int = 45,
-    as_of=None,
-    standard=None,
-) -> dict:
-    """Every table of the monthly report for one portfolio (or ``"all"``), computed once.
-
-    ``standard`` is a loaded :class:`~pmo_lib.standards.Standard` or a path to
-    a standard file (default: ``standards/default.yaml``); its tolerances rate
-    the projects unless ``tolerances`` is given, and its rules give the
-    compliance section. Returns a dict of DataFrames (and a few numbers) keyed
-    by section; the notebook lays them out and ``pmo report`` writes the
-    tables to Excel.
-    """
-    from . import evm, finance, risk, standards
-    from . import resources as res
-    from .schedule import schedule
-    from .schedule_risk import forecast
-
-    if not isinstance(standard, standards.Standard):
-        standard = standards.load(standard or None)
-    tolerances = tolerances or standard.report_tolerances()
-    data = select(portfolio, name)
-    as_of = status_date(data, month, as_of)
-    start = pd.Period(month, freq="M").to_timestamp()
-    plan = schedule(data, as_of=as_of)  # the schedule with progress, once for every section that needs it
-    summary_table = summary(data, month, tolerances=tolerances, as_of=as_of, plan=plan)
-    rated = summary_table[summary_table["overall_rag"].notna()]
-    flagged = rated.loc[rated["overall_rag"].isin(["R", "A"]), "project_id"].tolist()
-    money = finance.summary(data.financials, data.projects, as_of)
-    phased = evm.time_phased(data, as_of)
-    out: dict = {"as_of": as_of, "month": str(pd.Period(month, freq="M")), "name": name, "flagged": flagged}
-    out["summary"] = summary_table
-    out["rag_counts"] = pd.DataFrame(
-        {
-            "computed": rated["overall_rag"].value_counts().reindex(["R", "A", "G"], fill_value=0),
-            "reported": rated["reported_rag"].value_counts().reindex(["R", "A", "G"], fill_value=0),
-        }
-    ).rename_axis("RAG")
-    out["totals"] = pd.DataFrame(
-        {
-            "measure": ["Budget", "Actual to date", "Forecast at completion", "Variance (forecast - budget)"],
-            "amount": [
-                money["budget"].sum(),
-                money["actual_to_date"].sum(),
-                money["forecast_at_completion"].sum(),
-                money["forecast_at_completion"].sum() - money["budget"].sum(),
-            ],
-        }
-    )
-    out["biggest_changes"] = biggest_changes(data, month)
-    out["decisions"] = decisions_needed(data, month, as_of=as_of)
-    out["portfolio"] = summary_table[list(PORTFOLIO_COLUMNS)].rename(columns=PORTFOLIO_COLUMNS)
-    out["exceptions"] = exceptions(data, month, tolerances=tolerances, table=summary_table)
-    out["milestones"] = milestones(data, month, horizon_days=horizon_days, as_of=as_of, plan=plan)
-    if flagged:
-        risky = forecast(data, as_of, iterations=risk_iterations, seed=seed, projects=flagged)["projects"]
-        out["schedule_risk"] = risky[["project_id", "planned_finish", "p50", "p80", "baseline_finish",
-                                      "chance_by_baseline", "most_critical"]]  # fmt: skip
-    else:
-        out["schedule_risk"] = pd.DataFrame(columns=["project_id", "planned_finish", "p50", "p80"])
-    out["s_curve"] = evm.s_curve(phased)
-    out["s_curve_flagged"] = evm.s_curve(phased, flagged)
-    monthly = finance.monthly(data.financials, data.projects, by="portfolio")
-    out["burn"] = monthly.groupby("month")[["budget_cum", "forecast_cum", "actual_cum"]].sum(min_count=1).reset_index()
-    out["burn_by_project"] = finance.burn_against_bac(data.financials, data.projects, as_of)
-    out["risk_heat_map"] = risk.heat_map(data.risks)
-    out["top_risks"] = risk.top_exposure(data.risks, 10)[
-        ["risk_id", "project_id", "title", "probability", "impact", "score", "rating", "emv", "owner", "review_by"]
-    ]
-    out["overdue_reviews"] = risk.overdue_reviews(data.risks, as_of)[
-        ["risk_id", "project_id", "title", "owner", "review_by", "days_overdue"]
-    ]
-    issues = data.issues
-    late = issues[(issues["status"].astype(str) != "closed") & (issues["due_on"] < as_of)].copy()
-    late["days_overdue"] = (as_of - late["due_on"]).dt.days
-    out["overdue_issues"] = late.sort_values("days_overdue", ascending=False)[
-        ["issue_id", "project_id", "title", "severity", "owner", "due_on", "days_overdue"]
-    ]
-    out["issues_by_age"] = risk.open_issues_by_severity_and_age(issues[issues["raised_on"] <= as_of], as_of)
-    changes = data.changes
-    decided = changes[changes["decided_on"].between(start, as_of)]
-    out["changes_decided"] = decided[
-        ["change_id", "project_id", "title", "status", "cost_impact", "schedule_impact_days", "decided_on"]
-    ].sort_values("decided_on")
-    quarter_end = month_end(pd.Period(month, freq="M") + 3)
-    out["utilisation"] = res.utilisation(portfolio, start, quarter_end, by="team", freq="M")
-    out["over_allocated"] = res.over_allocated(portfolio, start, month_end(month), freq="M")
-    out["month_over_month"] = month_over_month(data, month)
-    findings = standards.evaluate(data, standard, as_of)
-    previous = min(as_of, (pd.Period(month, freq="M") - 1).to_timestamp(how="end").normalize())
-    out["standard"] = standard.name
-    out["compliance"] = standards.scores(data, findings, standard)
-    out["compliance_portfolios"] = standards.portfolio_scores(out["compliance"])
-    out["findings"] = findings
-    out["findings_changes"] = standards.changes_since(data, standard, as_of, previous, now=findings)
-    return out
-
-
-#: The report's tables as workbook sheets: sheet name -> key in :func:`build`'s result.
-SHEETS = {
-    "Portfolio": "portfolio",
-    "Exceptions": "exceptions",
-    "Totals": "totals",
-    "Biggest changes": "biggest_changes",
-    "Decisions needed": "decisions",
-    "Milestones": "milestones",
-    "Schedule risk": "schedule_risk",
-    "Burn by project": "burn_by_project",
-    "Top risks": "top_risks",
-    "Overdue reviews": "overdue_reviews",
-    "Overdue issues": "overdue_issues",
-    "Changes decided": "changes_decided",
-    "Utilisation": "utilisation",
-    "Over-allocated": "over_allocated",
-    "Month over month": "month_over_month",
-    "Compliance": "compliance",
-    "Findings": "findings",
-    "Findings new, resolved": "findings_changes",
-}
-NUMBER_FORMATS = {
-    **dict.fromkeys(
-        ["EAC", "VAC", "amount", "eac_before", "eac_now", "eac_change", "cost_impact", "emv", "bac"], "#,##0"
-    ),
-    **dict.fromkeys(["actual_to_date", "forecast_at_completion", "fac_over_bac"], "#,##0"),
-    **dict.fromkeys(["capacity_hours", "demand_hours", "over_hours"], "#,##0.0"),
-    **dict.fromkeys(["SPI", "CPI", "cpi_before", "cpi_now", "spi_before", "spi_now"], "0.00"),
-    **dict.fromkeys(["utilisation", "spent_share", "chance_by_baseline"], "0%"),
-    "score": "0",
-}
-
-
-def workbook(result: dict, target) -> None:
-    """Write the report's tables (one sheet each, see :data:`SHEETS`) to an Excel workbook, atomically."""
-    from .export import write_xlsx
-
-    sheets = {title: result[key] for title, key in SHEETS.items() if key in result}
-    write_xlsx(sheets, target, number_formats=NUMBER_FORMATS)
-
-
 __all__ = [
-    "DIMENSIONS",
-    "NUMBER_FORMATS",
-    "PORTFOLIO_COLUMNS",
-    "RULES",
-    "SHEETS",
-    "Tolerances",
     "biggest_changes",
-    "build",
     "decisions_needed",
     "exceptions",
     "indicators",
@@ -713,9 +416,7 @@ __all__ = [
     "month_end",
     "month_over_month",
     "portfolios",
-    "rate",
     "select",
     "status_date",
     "summary",
-    "workbook",
 ]
