@@ -1,4 +1,4 @@
-"""pmo_lib.report: computed RAG, the portfolio summary, exceptions, month over month and milestones.
+"""pmo_lib.reporting.month and the tolerances it is rated by: computed RAG, the portfolio summary, exceptions, month over month and milestones.
 
 Every figure of the summary is checked here: on a hand-computed dataset (below) and, for the
 sample, against the library functions that each column comes from.
