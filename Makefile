@@ -4,6 +4,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 MONTH ?= 2026-10
+# test processes for make test (each test file runs whole on one); WORKERS=1 for one process
+WORKERS ?= 2
 
 .PHONY: setup report test test-fast lint notebooks lab bench bench-leveling bench-browser docs sample clean
 
@@ -22,8 +24,8 @@ report: $(STAMP) ## the monthly report of every sample portfolio for the sample'
 	@$(BIN)/pmo report --month $(MONTH) --all --data datasets/sample --out reports
 	@echo "Open reports/$(MONTH)/index.html in a browser (Excel workbooks and executed notebooks are beside it)."
 
-test: $(STAMP) ## the whole suite: unit, property, CLI, notebooks (nbval), doctests
-	$(BIN)/python -m pytest
+test: $(STAMP) ## the whole suite: unit, property, CLI, notebooks (nbval), doctests; WORKERS=1 runs it in one process
+	$(BIN)/python -m pytest $(if $(filter 1,$(WORKERS)),,-n $(WORKERS) --dist loadfile)
 
 test-fast: $(STAMP) ## the quick set, without notebooks and slow tests
 	$(BIN)/python -m pytest -m "not slow and not notebook" tests
