@@ -153,3 +153,38 @@ def test_exercises_commands(pmo, tmp_path, monkeypatch):
     out = tmp_path / "all.csv"
     exported = pmo("exercises", "export", "--out", str(out))
     assert exported.returncode == 0 and out.read_text().splitlines()[1].startswith("cy,1.1,True,1,")
+
+
+def test_exercises_copy_keeps_a_learners_work_and_points_the_copies_at_the_sample(tmp_path):
+    from conftest import run_pmo
+
+    import pmo_lib as pmo
+
+    folder = tmp_path / "mine"
+    first = run_pmo("exercises", "copy", str(folder))
+    assert first.returncode == 0 and first.stdout.count("Wrote ") == 10
+    params = nbformat.read(folder / "04_earned_value.ipynb", as_version=4).cells
+    source = next(c.source for c in params if "parameters" in c.metadata.get("tags", []))
+    assert f"data = {json.dumps(str(pmo.SAMPLE_DATA))}" in source
+    # everything but that line is the shipped notebook
+    shipped = (ROOT / "exercises" / "04_earned_value.ipynb").read_text(encoding="utf-8").splitlines()
+    copied = (folder / "04_earned_value.ipynb").read_text(encoding="utf-8").splitlines()
+    assert len(shipped) == len(copied) and sum(a != b for a, b in zip(shipped, copied, strict=True)) == 1
+    (folder / "03_status_reporting.ipynb").write_text("my answers", encoding="utf-8")
+    again = run_pmo("exercises", "copy", str(folder))
+    assert again.returncode == 0 and "Wrote " not in again.stdout and again.stdout.count("Kept ") == 10
+    assert (folder / "03_status_reporting.ipynb").read_text(encoding="utf-8") == "my answers"
+    forced = run_pmo("exercises", "copy", str(folder), "--force")
+    assert forced.returncode == 0 and forced.stdout.count("Wrote ") == 10
+    assert nbformat.read(folder / "03_status_reporting.ipynb", as_version=4).cells
+
+
+def test_exercises_copy_refuses_a_file_for_a_folder(tmp_path):
+    from conftest import run_pmo
+
+    target = tmp_path / "notes.txt"
+    target.write_text("keep me", encoding="utf-8")
+    done = run_pmo("exercises", "copy", str(target))
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert f"Directory '{target}' is a file" in done.stderr
+    assert target.read_text(encoding="utf-8") == "keep me"

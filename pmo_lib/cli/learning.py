@@ -59,8 +59,6 @@ def exercises_copy(folder: Path, force: bool) -> None:
     """
     from ..exercises.workspace import copy_notebooks
 
-    if folder.exists() and not folder.is_dir():
-        usage_error("exercises copy", f"{folder} is a file; give a folder")
     done = copy_notebooks(folder, force=force)
     for path in done.written:
         click.echo(f"Wrote {path}")

@@ -44,6 +44,7 @@ def copy_notebooks(folder, *, force: bool = False) -> Copied:
     path of the bundled sample; nothing else in them changes.
     """
     from ..bundled import exercises_dir, sample_data
+    from ..files import atomic_open
 
     source, folder = exercises_dir(), Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
@@ -54,8 +55,6 @@ def copy_notebooks(folder, *, force: bool = False) -> Copied:
             done.kept.append(target)
             continue
         if path.suffix == ".ipynb":
-            from ..files import atomic_open
-
             with atomic_open(target, "w", encoding="utf-8") as fh:
                 fh.write(_with_data(path.read_text(encoding="utf-8"), sample_data()))
         else:

@@ -405,18 +405,3 @@ def decisions_needed(portfolio, month, n: int = 5, *, as_of=None) -> pd.DataFram
     waiting.insert(1, "project", names.reindex(waiting["project_id"]).to_numpy())
     columns = ["change_id", "project_id", "project", "title", "cost_impact", "schedule_impact_days", "waiting_days"]
     return waiting.sort_values(["cost_impact", "change_id"], ascending=[False, True])[columns].head(n)
-
-
-__all__ = [
-    "biggest_changes",
-    "decisions_needed",
-    "exceptions",
-    "indicators",
-    "milestones",
-    "month_end",
-    "month_over_month",
-    "portfolios",
-    "select",
-    "status_date",
-    "summary",
-]
