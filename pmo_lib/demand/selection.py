@@ -179,11 +179,11 @@ def solve(problem: Problem, *, time_limit: float = 60.0, gap: float = 1e-6) -> S
     )
     seconds = time.perf_counter() - clock
     if result.x is None:
-        message = _infeasible(problem) if result.status == 2 else str(result.message)
+        infeasible = result.status == 2
+        message = _infeasible(problem) if infeasible else f"no selection found within the time limit: {result.message}"
+        status = "infeasible" if infeasible else "time limit"
         empty = pd.DataFrame({"proposal_id": pd.Series(dtype=object), "start_quarter": pd.Series(dtype=int)})
-        return Selection(
-            empty.assign(value=pd.Series(dtype=float)), float("nan"), "infeasible", np.nan, seconds, message
-        )
+        return Selection(empty.assign(value=pd.Series(dtype=float)), float("nan"), status, np.nan, seconds, message)
     on = result.x > 0.5
     chosen = pd.DataFrame(
         {"proposal_id": problem.ids[col_p[on]], "start_quarter": col_s[on], "value": problem.value[col_p[on]]}
