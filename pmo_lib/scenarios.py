@@ -335,16 +335,10 @@ def save(scenario: Scenario, path) -> Path:
 
 def load(path, portfolio=None) -> Scenario:
     """Read a scenario file; every problem is reported with the file and the key path."""
-    import yaml
+    from .files import read_yaml
 
     path = Path(path)
-    if not path.exists():
-        raise ScenarioError(f"{path}: no such scenario file")
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when the wheel has it: 10x faster
-    try:
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=loader)
-    except yaml.YAMLError as exc:
-        raise ScenarioError(f"{path}: not valid YAML: {getattr(exc, 'problem', exc)}") from None
+    data = read_yaml(path, ScenarioError, "scenario")
     if not isinstance(data, dict) or not isinstance(data.get("scenario"), str):
         raise ScenarioError(f"{path}: a scenario file has a name (scenario: ...) and a list of changes")
     unknown = sorted(set(data) - {"scenario", "description", "changes"})

@@ -28,7 +28,17 @@ DOMAIN_FILE_ACCESS = {
     ("pmo_lib.scenarios", "save"),
     ("pmo_lib.leveling.rcpsp", "read_psplib"),
 }
-FILE_CALLS = {"open", "read_text", "write_text", "read_bytes", "write_bytes", "read_csv", "read_excel", "to_csv"}
+FILE_CALLS = {
+    "open",
+    "read_yaml",
+    "read_text",
+    "write_text",
+    "read_bytes",
+    "write_bytes",
+    "read_csv",
+    "read_excel",
+    "to_csv",
+}
 
 
 def _module_name(path: Path) -> str:

@@ -128,8 +128,12 @@ def test_scenario_files_round_trip_and_report_problems(sample, tmp_path):
     with pytest.raises(sc.ScenarioError, match="no such scenario file"):
         sc.load(tmp_path / "none.yaml")
     (tmp_path / "broken.yaml").write_text("scenario: [unclosed\n", encoding="utf-8")
-    with pytest.raises(sc.ScenarioError, match=r"broken\.yaml: not valid YAML"):
+    with pytest.raises(sc.ScenarioError, match=r"broken\.yaml \(line 2, column 1\): not valid YAML"):
         sc.load(tmp_path / "broken.yaml")
+    # saved by a Windows editor in cp1252: a finding that says what to do, not a UnicodeDecodeError
+    (tmp_path / "windows.yaml").write_bytes("scenario: Café délai\n".encode("cp1252"))
+    with pytest.raises(sc.ScenarioError, match=r"windows\.yaml: not a UTF-8 text file; save it as UTF-8"):
+        sc.load(tmp_path / "windows.yaml")
     (tmp_path / "list.yaml").write_text("scenario: X\nchanges: {kind: change_fte}\n", encoding="utf-8")
     with pytest.raises(sc.ScenarioError, match="changes: must be a list"):
         sc.load(tmp_path / "list.yaml")

@@ -70,19 +70,9 @@ class Standard:
 
 
 def _read_yaml(path: Path) -> dict:
-    import yaml
+    from ..files import read_yaml
 
-    if not path.exists():
-        raise StandardError(f"{path}: no such standard file")
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when the wheel has it: 10x faster
-    try:
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=loader)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" (line {mark.line + 1}, column {mark.column + 1})" if mark else ""
-        raise StandardError(f"{path}{where}: not valid YAML: {getattr(exc, 'problem', exc)}") from None
-    except UnicodeDecodeError:
-        raise StandardError(f"{path}: not a UTF-8 text file; save it as UTF-8") from None
+    data = read_yaml(path, StandardError, "standard")
     if not isinstance(data, dict):
         raise StandardError(f"{path}: a standard file is a mapping of keys (standard, tolerances, rules, ...)")
     return data
