@@ -32,8 +32,8 @@ def ratio(numerator, denominator):
 
 
 def encode(series: pd.Series) -> Codes:
-    """Dictionary-encode a text or date column."""
-    if pd.api.types.is_datetime64_any_dtype(series):
+    """Dictionary-encode a text, date or whole-number column."""
+    if pd.api.types.is_datetime64_any_dtype(series) or pd.api.types.is_integer_dtype(series):
         codes, uniques = pd.factorize(series)
         return codes.astype(np.int64), pa.array(np.asarray(uniques))
     encoded = pc.dictionary_encode(_arrow_text(series))

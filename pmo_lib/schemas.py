@@ -137,6 +137,9 @@ RISK_STATUSES = ("open", "closed")
 ISSUE_SEVERITIES = ("low", "medium", "high", "critical")
 ISSUE_STATUSES = ("open", "in_progress", "closed")
 CHANGE_STATUSES = ("proposed", "approved", "rejected")
+PROPOSAL_STAGES = ("idea", "business_case", "approved", "rejected")
+PROPOSAL_LINKS = ("requires", "excludes")
+COST_YEARS = 3  # cost_year_1 .. cost_year_3 of a proposal
 
 
 def _schema(name, columns):
@@ -461,6 +464,116 @@ _table(
         key=("resource_id", "start"),
         foreign_keys=(ForeignKey(("resource_id",), "resources", ("resource_id",)),),
         date_order=(("start", "finish"),),
+    )
+)
+
+_table(
+    TableSpec(
+        "proposals",
+        "Demand intake: proposed projects waiting for a decision to start, with their cost, benefit and scores.",
+        _schema(
+            "proposals",
+            {
+                "proposal_id": ident("Unique proposal code, e.g. D001."),
+                "name": text("Proposal name.", required=True, nullable=False),
+                "portfolio": text("Portfolio that would own the project.", required=True, nullable=False),
+                "sponsor": text("Sponsor who put the proposal forward."),
+                "submitted_on": date("Date the proposal was submitted."),
+                "stage": category(
+                    "Intake stage: idea, business_case, approved or rejected.",
+                    PROPOSAL_STAGES,
+                    required=True,
+                    nullable=False,
+                ),
+                "earliest_start": date("First day the work could start.", required=True, nullable=False),
+                "latest_start": date(
+                    "Last acceptable start; blank means it starts at the earliest start or not at all."
+                ),
+                "duration_quarters": integer(
+                    "How long the work runs once started.", "quarters", low=1, high=12, required=True, nullable=False
+                ),
+                **{
+                    f"cost_year_{y}": number(
+                        f"Cost in year {y} from the start (spread evenly over its quarters).", "currency", low=0
+                    )
+                    for y in range(1, COST_YEARS + 1)
+                },
+                "npv": number("Net present value of the benefits less the costs, from the business case.", "currency"),
+                "strategic_fit": integer("Fit with the strategy, 1 (weak) to 5 (core).", "score 1-5", low=1, high=5),
+                "customer_impact": integer("Benefit to customers, 1 (none) to 5 (large).", "score 1-5", low=1, high=5),
+                "urgency": integer("Cost of waiting, 1 (can wait) to 5 (cannot wait).", "score 1-5", low=1, high=5),
+                "delivery_risk": integer(
+                    "Risk of not delivering, 1 (low) to 5 (very high).", "score 1-5", low=1, high=5
+                ),
+                "mandatory": flag("True when the work must be done (regulatory or contractual)."),
+                "currency": text("ISO 4217 currency code of the money columns, e.g. GBP."),
+            },
+        ),
+        key=("proposal_id",),
+        date_order=(("earliest_start", "latest_start"), ("submitted_on", "earliest_start")),
+    )
+)
+
+_table(
+    TableSpec(
+        "proposal_demand",
+        "The people a proposal would need: FTE of a role in each quarter from its start.",
+        _schema(
+            "proposal_demand",
+            {
+                "proposal_id": ident("Proposal."),
+                "role": text("Role needed, as in resources.role, e.g. developer.", required=True, nullable=False),
+                "quarter": integer(
+                    "Quarter from the start: 1 is the first quarter of the work.",
+                    "quarter",
+                    low=1,
+                    required=True,
+                    nullable=False,
+                ),
+                "fte": number("People needed in that quarter.", "FTE", low=0, required=True, nullable=False),
+            },
+        ),
+        key=("proposal_id", "role", "quarter"),
+        foreign_keys=(
+            ForeignKey(("proposal_id",), "proposals", ("proposal_id",)),
+            ForeignKey(("role",), "resources", ("role",), severity="warning"),
+        ),
+    )
+)
+
+_table(
+    TableSpec(
+        "proposal_links",
+        "Links between proposals: one requires another (cannot start without it) or excludes it (not both).",
+        _schema(
+            "proposal_links",
+            {
+                "proposal_id": ident("Proposal the link is about."),
+                "link": category("requires or excludes.", PROPOSAL_LINKS, required=True, nullable=False),
+                "other_id": ident("The proposal it requires or excludes."),
+            },
+        ),
+        key=("proposal_id", "other_id"),
+        foreign_keys=(
+            ForeignKey(("proposal_id",), "proposals", ("proposal_id",)),
+            ForeignKey(("other_id",), "proposals", ("proposal_id",)),
+        ),
+    )
+)
+
+_table(
+    TableSpec(
+        "investment_budget",
+        "The money available each year to start new work from the proposals.",
+        _schema(
+            "investment_budget",
+            {
+                "year": integer("Calendar year.", "year", low=1990, high=2100, required=True, nullable=False),
+                "budget": number("Budget for new work that year.", "currency", low=0, required=True, nullable=False),
+                "currency": text("ISO 4217 currency code, e.g. GBP."),
+            },
+        ),
+        key=("year",),
     )
 )
 

@@ -96,7 +96,7 @@ def test_synth_writes_a_dataset_that_validates(pmo, tmp_path):
     out = tmp_path / "made"
     result = pmo("synth", str(out), "--projects", "5", "--seed", "3", "--resources", "25")
     assert result.returncode == 0, result.stderr
-    assert "Wrote 13 tables" in result.stdout
+    assert "Wrote 17 tables" in result.stdout
     assert pmo("validate", str(out)).returncode == 0
 
 

@@ -50,14 +50,25 @@ def validate(path: Path, max_per_kind: int, fmt: str) -> None:
 @click.option("--seed", default=20261031, show_default=True, help="Random seed; the same seed gives the same data.")
 @click.option("--as-of", default="2026-10-31", show_default=True, help="Status date of the dataset (YYYY-MM-DD).")
 @click.option("--max-people", default=2, show_default=True, help="Most people booked on one task.")
+@click.option("--proposals", default=40, show_default=True, help="Proposals waiting in the demand intake.")
 def synth(
-    out: Path, projects: int, resources, min_tasks: int, max_tasks: int, seed: int, as_of: str, max_people: int
+    out: Path,
+    projects: int,
+    resources,
+    min_tasks: int,
+    max_tasks: int,
+    seed: int,
+    as_of: str,
+    max_people: int,
+    proposals: int,
 ) -> None:
     """Generate a fictional portfolio dataset (the sample, or a large one for benchmarks)."""
     from .. import synth as gen
 
-    if projects < 1 or min_tasks < 3 or max_tasks < min_tasks or max_people < 1:
-        usage_error("synth", "need --projects >= 1, 3 <= --min-tasks <= --max-tasks and --max-people >= 1")
+    if projects < 1 or min_tasks < 3 or max_tasks < min_tasks or max_people < 1 or proposals < 0:
+        usage_error(
+            "synth", "need --projects >= 1, 3 <= --min-tasks <= --max-tasks, --max-people >= 1 and --proposals >= 0"
+        )
     try:
         date.fromisoformat(as_of)
     except ValueError:
@@ -67,7 +78,14 @@ def synth(
     if resources < 20:
         usage_error("synth", "need --resources >= 20 so every role is staffed")
     shape = gen.Shape(
-        projects, resources, min_tasks, max_tasks, seed, date.fromisoformat(as_of).isoformat(), max_people
+        projects,
+        resources,
+        min_tasks,
+        max_tasks,
+        seed,
+        date.fromisoformat(as_of).isoformat(),
+        max_people,
+        proposals=proposals,
     )
     tables = gen.generate(shape)
     written = gen.write(tables, out)

@@ -30,6 +30,8 @@ from .findings import Collector, Source, canonical_header
 from .parsing import empty_column, parse_columns
 from .readers import read_csv, read_workbook, table_files
 
+DEMAND_TABLES = ("proposals", "proposal_demand", "proposal_links", "investment_budget")
+
 __all__ = [
     "Portfolio",
     "Source",
@@ -64,9 +66,18 @@ class Portfolio:
     status_updates: pd.DataFrame
     calendars: pd.DataFrame
     leave: pd.DataFrame
+    proposals: pd.DataFrame = None
+    proposal_demand: pd.DataFrame = None
+    proposal_links: pd.DataFrame = None
+    investment_budget: pd.DataFrame = None
     path: Path | None = None
     findings: list[Finding] = field(default_factory=list)
     sources: dict[str, Source] = field(default_factory=dict)
+
+    def __post_init__(self):
+        for name in DEMAND_TABLES:  # the demand tables came later: a portfolio made without them has them empty
+            if getattr(self, name) is None:
+                setattr(self, name, empty_table(name))
 
     def table(self, name: str) -> pd.DataFrame:
         if name not in TABLES:
@@ -184,6 +195,10 @@ def _cross_check(name: str, first: dict, enc: Encoder) -> tuple[Collector, pd.Da
     checks.check_links(name, tables, sources, broken, out, enc)
     if name == "dependencies" and not broken[name]:
         checks.check_cycles(tables[name], sources[name], out, enc)
+    if name == "proposal_links" and not broken[name]:
+        checks.check_proposal_links(tables[name], sources[name], out)
+    if name == "proposal_demand" and "proposals" in tables and not broken[name] | broken["proposals"]:
+        checks.check_demand_quarters(tables[name], tables["proposals"], sources[name], out)
     return out, finish(tables[name], TABLES[name])
 
 

@@ -18,7 +18,7 @@ import pyarrow as pa_
 import pyarrow.compute as pc
 
 from ..graph import topological_levels
-from ..schemas import TABLES, TableSpec
+from ..schemas import COST_YEARS, TABLES, TableSpec
 from .codes import Encoder, shared_codes
 from .findings import Collector, Source, file_rows
 
@@ -243,12 +243,36 @@ def _week_not_monday(frame, enc):
     return bad, frame.loc[bad, "week_start"]
 
 
+def _cost_after_end(frame, enc):
+    duration = frame["duration_quarters"].astype("Float64").fillna(np.inf).to_numpy(float)
+    bad = np.zeros(len(frame), dtype=bool)
+    shown = np.full(len(frame), "", dtype=object)
+    for year in range(1, COST_YEARS + 1):  # three cost columns
+        late = (frame[f"cost_year_{year}"].fillna(0).to_numpy(float) > 0) & (duration <= 4 * (year - 1))
+        shown[late & ~bad] = f"cost_year_{year} with duration_quarters "
+        bad |= late
+    return bad, shown[bad] + frame.loc[bad, "duration_quarters"].astype(str).to_numpy(dtype=object)
+
+
+def _mandatory_rejected(frame, enc):
+    bad = (frame["mandatory"].fillna(False).astype(bool) & (frame["stage"].astype(str) == "rejected")).to_numpy()
+    return bad, frame.loc[bad, "stage"].astype(str)
+
+
+def _self_link(frame, enc):
+    bad = (frame["proposal_id"] == frame["other_id"]).fillna(False).to_numpy(dtype=bool)
+    return bad, frame.loc[bad, "other_id"]
+
+
 ROW_RULES = (
     RowRule("tasks", "error", "most_likely_days", "three-point estimate is out of order (optimistic / most likely / pessimistic)", "make optimistic <= most likely <= pessimistic", _estimate_order),
     RowRule("tasks", "error", "actual_start", "the task has an actual finish but no actual start", "enter the date the task actually started", _finish_without_start),
     RowRule("tasks", "warning", "duration_days", "a milestone should have zero duration", "set duration_days to 0 or is_milestone to false", _milestone_with_duration),
     RowRule("dependencies", "error", "successor_id", "a task cannot depend on itself", "correct the predecessor or successor", _self_dependency),
     RowRule("assignments", "error", "role", "the assignment names neither a person (resource_id) nor a role", "fill in resource_id for a named person or role for an unnamed demand", _nobody_and_no_role),
+    RowRule("proposals", "error", "duration_quarters", "the proposal has cost in a year after its work ends", "lengthen duration_quarters or move the cost into the years of the work", _cost_after_end),
+    RowRule("proposals", "error", "stage", "a mandatory proposal cannot be rejected", "set mandatory to false, or move the proposal back to business_case or approved", _mandatory_rejected),
+    RowRule("proposal_links", "error", "other_id", "a proposal cannot require or exclude itself", "correct proposal_id or other_id", _self_link),
     RowRule("timesheets", "warning", "week_start", "week_start is not a Monday", "use the Monday of the week the hours were worked", _week_not_monday),
 )  # fmt: skip
 
@@ -379,3 +403,74 @@ def check_cycles(deps: pd.DataFrame, src: Source, out: Collector, enc: Encoder) 
 def topological_leftovers(pred: np.ndarray, succ: np.ndarray, n: int) -> np.ndarray:
     """Boolean mask of nodes that a topological sort cannot place (on or after a loop)."""
     return topological_levels(pred, succ, n) < 0
+
+
+def check_demand_quarters(demand: pd.DataFrame, proposals: pd.DataFrame, src: Source, out: Collector) -> None:
+    """A proposal's demand falls inside its work: quarter 1 to its duration_quarters."""
+    duration = demand["proposal_id"].map(proposals.set_index("proposal_id")["duration_quarters"])
+    bad = (demand["quarter"] > duration).fillna(False).to_numpy(dtype=bool)
+    if bad.any():
+        out.add_rows(
+            "error",
+            src,
+            "quarter",
+            file_rows(demand.index[bad]),
+            demand.loc[bad, "quarter"].astype(str) + " (the work lasts " + duration[bad].astype(str) + " quarters)",
+            "the demand falls after the proposal's work ends",
+            "lengthen the proposal's duration_quarters or move the demand into quarters 1 to duration_quarters",
+        )
+
+
+def check_proposal_links(links: pd.DataFrame, src: Source, out: Collector) -> None:
+    """No proposal requires itself round a loop, and no pair both requires and excludes each other."""
+    requires = links[(links["link"].astype(str) == "requires") & (links["proposal_id"] != links["other_id"])]
+    rows = file_rows(links.index)
+    row_of = dict(zip(zip(links["proposal_id"], links["other_id"], strict=True), rows, strict=True))
+    both = links.assign(pair=[frozenset(p) for p in zip(links["proposal_id"], links["other_id"], strict=True)])
+    kinds = both.groupby("pair")["link"].agg(lambda s: set(s.astype(str)))
+    for pair in kinds.index[kinds.map(lambda k: k == {"requires", "excludes"})]:
+        a, b = sorted(pair)
+        row = min(r for key, r in row_of.items() if frozenset(key) == pair)
+        out.add(
+            "error",
+            src,
+            f"{a} and {b} both require and exclude each other",
+            "keep the requires or the excludes link, not both",
+            row=int(row),
+            column="link",
+            value=f"{a} / {b}",
+        )
+    if requires.empty:
+        return
+    codes, names = pd.factorize(pd.concat([requires["proposal_id"], requires["other_id"]], ignore_index=True))
+    m = len(requires)
+    left = topological_leftovers(codes[m:], codes[:m], len(names))  # b before a when a requires b
+    if not left.any():
+        return
+    needs: dict[int, list[int]] = {}
+    for a, b in zip(codes[:m], codes[m:], strict=True):
+        if left[a] and left[b]:
+            needs.setdefault(int(a), []).append(int(b))
+    reported: set[frozenset] = set()
+    for start in np.flatnonzero(left):
+        path, seen, node = [], {}, int(start)
+        while node not in seen and node in needs:
+            seen[node] = len(path)
+            path.append(node)
+            node = needs[node][0]
+        if node not in seen:
+            continue
+        loop = path[seen[node] :]
+        if frozenset(loop) in reported:
+            continue
+        reported.add(frozenset(loop))
+        chain = " → ".join(str(names[i]) for i in [*loop, loop[0]])
+        out.add(
+            "error",
+            src,
+            f"proposals require each other round a loop: {chain}",
+            "none of them could ever start; remove one of these requires links",
+            row=int(row_of[(names[loop[0]], names[loop[1 % len(loop)]])]),
+            column="other_id",
+            value=chain,
+        )

@@ -42,7 +42,7 @@ QUARTERS_PER_YEAR = 4
 
 @dataclass(frozen=True)
 class Problem:
-    """A selection problem in arrays; the horizon is ``capacity.shape[1]`` quarters, year ``y`` its quarters 4y..4y+3.
+    """A selection problem in arrays; the horizon is ``capacity.shape[1]`` quarters, each in a budget year (``years``).
 
     ``value`` (P,) [currency or score]; ``cost`` (P, K) by quarter from the start [currency];
     ``demand`` (P, R, K) by role and quarter from the start [FTE]; ``capacity`` (R, Q) free FTE;
@@ -62,10 +62,20 @@ class Problem:
     requires: np.ndarray = field(default_factory=lambda: np.zeros((0, 2), dtype=int))
     excludes: np.ndarray = field(default_factory=lambda: np.zeros((0, 2), dtype=int))
     roles: tuple = ()
+    year_of: np.ndarray | None = None  # (Q,) budget year of each quarter; default: four quarters a year
+    quarter_names: tuple = ()  # e.g. "2027 Q1", for the reasons
+    year_names: tuple = ()  # e.g. "2027"
 
     @property
     def quarters(self) -> int:
         return int(self.capacity.shape[1])
+
+    @property
+    def years(self) -> np.ndarray:
+        """Budget year position of each quarter of the horizon (Q,)."""
+        if self.year_of is not None:
+            return np.asarray(self.year_of, dtype=int)
+        return np.minimum(np.arange(self.quarters) // QUARTERS_PER_YEAR, len(self.budget) - 1)
 
     def with_budget(self, budget) -> Problem:
         """The same problem with another budget per year."""
@@ -79,13 +89,9 @@ class Problem:
         spend[q[inside]] = self.cost[p, inside]
         people = np.zeros(self.capacity.shape)
         people[:, q[inside]] = self.demand[p][:, inside]
-        return _by_year(spend, len(self.budget)), people
-
-
-def _by_year(per_quarter: np.ndarray, years: int) -> np.ndarray:
-    out = np.zeros(years)
-    np.add.at(out, np.minimum(np.arange(per_quarter.shape[-1]) // QUARTERS_PER_YEAR, years - 1), per_quarter)
-    return out
+        by_year = np.zeros(len(self.budget))
+        np.add.at(by_year, self.years, spend)
+        return by_year, people
 
 
 @dataclass
@@ -132,7 +138,7 @@ def _matrix(problem: Problem, col_p: np.ndarray, col_s: np.ndarray):
     # budget per year
     years = len(problem.budget)
     j = np.broadcast_to(np.arange(n)[:, None], q.shape)[inside]
-    y = np.minimum(q[inside] // QUARTERS_PER_YEAR, years - 1)
+    y = problem.years[q[inside]]
     rows.append(base + y), cols.append(j), vals.append(problem.cost[col_p][inside])
     lo.append(np.full(years, -np.inf)), hi.append(problem.budget.astype(float))
     base += years
@@ -198,11 +204,13 @@ def _shortfalls(problem: Problem, p: int, s: int, budget_left, capacity_left, ch
     spend, people = problem.load(p, s)
     out = []
     for y in np.nonzero(spend > budget_left + 1e-9)[0]:
-        out.append(f"budget of year {y + 1}: needs {spend[y] - budget_left[y]:,.0f} more")
+        year = problem.year_names[y] if problem.year_names else f"year {y + 1}"
+        out.append(f"budget of {year}: needs {spend[y] - budget_left[y]:,.0f} more")
     over = people - capacity_left > 1e-9
     for r, q in zip(*np.nonzero(over), strict=True):
         role = problem.roles[r] if problem.roles else f"role {r}"
-        out.append(f"{role} in quarter {q + 1}: {people[r, q] - capacity_left[r, q]:.2f} FTE short")
+        quarter = problem.quarter_names[q] if problem.quarter_names else f"quarter {q + 1}"
+        out.append(f"{role} in {quarter}: {people[r, q] - capacity_left[r, q]:.2f} FTE short")
     for a, b in np.asarray(problem.requires, dtype=int).reshape(-1, 2):
         if a == p and not chosen[b]:
             out.append(f"requires {problem.ids[b]}, which is not selected")

@@ -8,7 +8,7 @@ file ``extends`` by name are the files PMO Lab ships (:func:`pmo_lib.bundled.sta
 from __future__ import annotations
 
 import copy
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -18,7 +18,11 @@ from ..errors import StandardError
 from .checks import CHECKS, SEVERITIES
 from .tolerances import Tolerances
 
-TOP_KEYS = {"standard", "version", "description", "extends", "stages", "tolerances", "rules"}
+TOP_KEYS = {"standard", "version", "description", "extends", "stages", "tolerances", "rules", "demand"}
+DEMAND_KEYS = {"objective", "criteria", "gates"}
+CRITERION_KEYS = {"weight", "scale", "statement"}
+GATE_KEYS = {"id", "statement", "column", "in", "min", "max"}
+OBJECTIVES = ("score", "npv")
 RULE_KEYS = {"id", "check", "statement", "severity", "params", "fix", "enabled"}
 TOLERANCE_KEYS = {"amber", "red", "statement"}
 
@@ -46,6 +50,7 @@ class Standard:
     tolerances: dict
     rules: list[dict]
     source: str
+    demand: dict = field(default_factory=dict)
 
     def report_tolerances(self):
         """The tolerances as the monthly report's :class:`~pmo_lib.standards.tolerances.Tolerances`."""
@@ -106,6 +111,15 @@ def _merge(base: dict, child: dict) -> dict:
                 merged = dict(out[key].get(name) or {})
                 merged.update(limits or {}) if isinstance(limits, dict) else merged.update({"_bad": limits})
                 out[key][name] = merged
+        elif key == "demand" and isinstance(value, dict) and isinstance(out.get(key), dict):
+            for part, content in value.items():  # criteria merge by name (a weight alone may change); gates replace
+                if part == "criteria" and isinstance(content, dict) and isinstance(out[key].get(part), dict):
+                    for name, spec in content.items():
+                        old = out[key][part].get(name)
+                        both = isinstance(spec, dict) and isinstance(old, dict)
+                        out[key][part][name] = {**old, **spec} if both else copy.deepcopy(spec)
+                else:
+                    out[key][part] = copy.deepcopy(content)
         elif key == "stages" and isinstance(value, dict) and isinstance(out.get(key), dict):
             out[key].update(copy.deepcopy(value))
         elif key == "rules" and isinstance(value, list) and isinstance(out.get(key), list):
@@ -152,6 +166,7 @@ def _validate(data: dict, label: str) -> list[str]:
                 problems.append(f"{path}.{key}: must be a number (found {value!r})")
         if "amber" not in limits and "red" not in limits:
             problems.append(f"{path}: give an amber or a red limit")
+    problems += _validate_demand(data.get("demand"), label)
     rules = data.get("rules") or []
     if not isinstance(rules, list):
         problems.append(f"{label}: rules: must be a list of rules")
@@ -193,6 +208,83 @@ def _validate(data: dict, label: str) -> list[str]:
     return problems
 
 
+def _number(value) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _validate_demand(demand, label: str) -> list[str]:
+    """The demand section: an objective, criteria that are numeric proposal columns, gates on known columns."""
+    from ..schemas import PROPOSAL_STAGES, TABLES
+
+    if demand is None:
+        return []
+    path = f"{label}: demand"
+    if not isinstance(demand, dict):
+        return [f"{path}: must be a mapping with objective, criteria, gates"]
+    problems = [
+        f"{path}.{k}: unknown key; demand has {', '.join(sorted(DEMAND_KEYS))}"
+        for k in sorted(set(demand) - DEMAND_KEYS)
+    ]
+    if demand.get("objective", "score") not in OBJECTIVES:
+        problems.append(f"{path}.objective: must be one of {', '.join(OBJECTIVES)} (found {demand.get('objective')!r})")
+    columns = TABLES["proposals"].columns
+    numeric = sorted(n for n, c in columns.items() if c.metadata["kind"] in ("number", "integer"))
+    criteria = demand.get("criteria") or {}
+    if not isinstance(criteria, dict):
+        problems.append(f"{path}.criteria: must be a mapping of proposal column -> {{weight, scale}}")
+        criteria = {}
+    for name, spec in criteria.items():
+        where = f"{path}.criteria.{name}"
+        if name not in numeric:
+            problems.append(f"{where}: not a numeric column of proposals; choose from {', '.join(numeric)}")
+        if not isinstance(spec, dict):
+            problems.append(f"{where}: must be a mapping with weight and scale")
+            continue
+        problems += [
+            f"{where}.{k}: unknown key; use {', '.join(sorted(CRITERION_KEYS))}"
+            for k in sorted(set(spec) - CRITERION_KEYS)
+        ]
+        if not _number(spec.get("weight")) or spec["weight"] < 0:
+            problems.append(f"{where}.weight: must be a number of 0 or more (found {spec.get('weight')!r})")
+        scale = spec.get("scale")
+        if not (isinstance(scale, list) and len(scale) == 2 and all(map(_number, scale)) and scale[0] != scale[1]):
+            problems.append(
+                f"{where}.scale: give [scores nothing, scores full marks], two different numbers (found {scale!r})"
+            )
+    if criteria and not sum(
+        s.get("weight", 0) for s in criteria.values() if isinstance(s, dict) and _number(s.get("weight"))
+    ):
+        problems.append(f"{path}.criteria: the weights add up to 0; give at least one a positive weight")
+    gates = demand.get("gates") or []
+    if not isinstance(gates, list):
+        return [*problems, f"{path}.gates: must be a list of gates"]
+    for i, gate in enumerate(gates):
+        where = f"{path}.gates[{i}]"
+        if not isinstance(gate, dict):
+            problems.append(f"{where}: must be a mapping with id, statement, column and in / min / max")
+            continue
+        where = f"{where} ({gate['id']})" if gate.get("id") else where
+        problems += [
+            f"{where}.{k}: unknown key; a gate has {', '.join(sorted(GATE_KEYS))}"
+            for k in sorted(set(gate) - GATE_KEYS)
+        ]
+        for key in ("id", "statement"):
+            if not isinstance(gate.get(key), str) or not gate.get(key):
+                problems.append(f"{where}.{key}: missing; write it in plain words")
+        column = gate.get("column")
+        if column != "score" and column not in columns:
+            problems.append(f"{where}.column: {column!r} is neither score nor a column of proposals")
+        if not any(k in gate for k in ("in", "min", "max")):
+            problems.append(f"{where}: say what passes with in: [...], min: or max:")
+        if "in" in gate and column == "stage":
+            for value in sorted(set(map(str, gate["in"] or [])) - set(PROPOSAL_STAGES)):
+                problems.append(f"{where}.in: {value!r} is not a stage; stages are {', '.join(PROPOSAL_STAGES)}")
+        for key in ("min", "max"):
+            if key in gate and not _number(gate[key]):
+                problems.append(f"{where}.{key}: must be a number (found {gate[key]!r})")
+    return problems
+
+
 def load(path=None) -> Standard:
     """Load and check a standard file (default: the standard PMO Lab ships, :func:`default_path`), following ``extends``.
 
@@ -216,6 +308,7 @@ def load(path=None) -> Standard:
         tolerances=data.get("tolerances") or {},
         rules=rules,
         source=str(path),
+        demand={"objective": "score", "criteria": {}, "gates": [], **(data.get("demand") or {})},
     )
 
 

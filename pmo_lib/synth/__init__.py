@@ -19,6 +19,7 @@ import pandas as pd
 from ..files import atomic_open
 from ..schemas import TABLES
 from .common import _busday, _ids
+from .demand import _proposals
 from .money import _financials
 from .network import _forward_pass, _network
 from .people import _assignments, _holidays, _leave, _people, _resources, _timesheets
@@ -232,6 +233,7 @@ def generate(shape: Shape = SAMPLE) -> dict[str, pd.DataFrame]:
         }
     )
     tables["leave"] = _leave(rng, resources, as_of, std)
+    tables.update(_proposals(shape, sponsors))
     # as a database export would be: each table sorted by its key
     return {
         name: frame.sort_values(list(TABLES[name].key), na_position="first", kind="stable").reset_index(drop=True)

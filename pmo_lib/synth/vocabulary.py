@@ -34,6 +34,12 @@ LAST = ["Ashgrove", "Brackwell", "Coldmere", "Dunmore", "Elderby", "Fallowfield"
         "Quarrendon", "Rookwood", "Stanbury", "Thornfield", "Underhill", "Valemont", "Westacre", "Yewdale",
         "Ambleside", "Birchall", "Copperfield", "Dovecote", "Emberley", "Foxley", "Gorsey", "Heathcote",
         "Inchbury", "Jessop", "Kingsmere", "Lowther", "Millbrook", "Norcott", "Orchardson", "Pembury"]  # fmt: skip
+PROPOSAL_WORDS = (
+    ["Self-Service", "Mobile", "Predictive", "Digital", "Regulatory", "Shared", "Automated", "Secure",
+     "Real-Time", "Unified"],
+    ["Returns", "Scheduling", "Maintenance", "Invoicing", "Reporting", "Onboarding", "Forecasting",
+     "Payments", "Access", "Records", "Quoting", "Ordering"],
+)  # fmt: skip
 ROLES = np.array(
     ["project_manager", "business_analyst", "developer", "tester", "architect", "designer",
      "data_engineer", "change_manager"]
