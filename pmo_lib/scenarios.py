@@ -15,6 +15,8 @@ set_priority   project_id, priority                                 1 = highest
 pause_project  project_id, date, weeks                              work from ``date`` resumes ``weeks``
                                                                     later (bookings and unstarted tasks)
 cancel_project project_id, date                                     cancelled; bookings end on ``date``
+start_proposal proposal_id, start                                   the proposal becomes a project from
+                                                                    ``start``, its role demand booked
 ============== ==================================================== =====================================
 
 Days are calendar days. :func:`compare` gives one row per measure and a
@@ -43,6 +45,7 @@ KINDS = {
     "set_priority": ("project_id", "priority"),
     "pause_project": ("project_id", "date", "weeks"),
     "cancel_project": ("project_id", "date"),
+    "start_proposal": ("proposal_id", "start"),
 }
 NUMBERS = {"fte", "cost_rate", "days", "priority", "weeks"}
 DATES = {"start", "date"}
@@ -102,6 +105,11 @@ class Scenario:
                         problems.append(f"{where}.{id_field}: no {table[:-1]} {value!r} in the data")
                     if kind == "add_person" and id_field == "resource_id" and exists:
                         problems.append(f"{where}.resource_id: {value!r} already exists; choose a new id")
+                proposal = change.get("proposal_id")
+                if kind == "start_proposal" and proposal not in known["proposals"]:
+                    problems.append(f"{where}.proposal_id: no proposal {proposal!r} in the data")
+                elif kind == "start_proposal" and proposal in known["projects"]:
+                    problems.append(f"{where}.proposal_id: {proposal!r} is already a project code; rename the proposal")
         if problems:
             raise ScenarioError(f"{len(problems)} problem(s):\n  " + "\n  ".join(problems))
 
@@ -111,6 +119,7 @@ def _known_ids(portfolio) -> dict[str, set]:
         "resources": set(portfolio.resources["resource_id"].astype(str)),
         "projects": set(portfolio.projects["project_id"].astype(str)),
         "assignments": set(portfolio.assignments["assignment_id"].astype(str)),
+        "proposals": set(portfolio.proposals["proposal_id"].astype(str)),
     }
 
 
@@ -124,6 +133,9 @@ def apply(portfolio, scenario: Scenario):
         "projects": portfolio.projects.copy(),
     }
     for change in scenario.changes:
+        if change["kind"] == "start_proposal":
+            _start_proposal(tables, change, portfolio)
+            continue
         _CHANGES[change["kind"]](tables, change)
     return dataclasses.replace(portfolio, **tables)
 
@@ -209,6 +221,30 @@ def _cancel_project(t, c):
     t["assignments"] = jobs[~(mine & (jobs["start"] > day))]
 
 
+def _start_proposal(t, c, portfolio):
+    """The proposal as a new project (stage initiate) with one unnamed role booking per quarter of its demand."""
+    proposal = portfolio.proposals.set_index("proposal_id").loc[c["proposal_id"]]
+    start = pd.Period(pd.Timestamp(str(c["start"])), freq="Q")
+    cost = sum(float(proposal[f"cost_year_{y}"]) for y in (1, 2, 3) if pd.notna(proposal[f"cost_year_{y}"]))
+    row = {col: np.nan for col in t["projects"].columns}
+    row.update({"project_id": c["proposal_id"], "name": proposal["name"], "portfolio": proposal["portfolio"],
+                "sponsor": proposal["sponsor"], "stage": "initiate", "status": "active", "budget": cost,
+                "baseline_start": start.start_time,
+                "baseline_finish": (start + int(proposal["duration_quarters"]) - 1).end_time.normalize(),
+                "currency": proposal["currency"]})  # fmt: skip
+    t["projects"] = pd.concat([t["projects"], pd.DataFrame([row]).astype(t["projects"].dtypes)], ignore_index=True)
+    need = portfolio.proposal_demand[portfolio.proposal_demand["proposal_id"] == c["proposal_id"]]
+    quarter = [start + int(q) - 1 for q in need["quarter"]]
+    jobs = pd.DataFrame({col: pd.Series(np.nan, index=range(len(need))) for col in t["assignments"].columns})
+    jobs["assignment_id"] = [f"{c['proposal_id']}-{r}-Q{q}" for r, q in zip(need["role"], need["quarter"], strict=True)]
+    jobs["project_id"] = c["proposal_id"]
+    jobs["role"] = need["role"].to_numpy()
+    jobs["start"] = [q.start_time for q in quarter]
+    jobs["finish"] = [q.end_time.normalize() for q in quarter]
+    jobs["fte"] = need["fte"].to_numpy(float)
+    t["assignments"] = pd.concat([t["assignments"], jobs.astype(t["assignments"].dtypes)], ignore_index=True)
+
+
 _CHANGES = {
     "add_person": _add_person,
     "remove_person": _remove_person,
@@ -232,6 +268,7 @@ _WORDS = {
     "set_priority": "{project} gets priority {priority:g}",
     "pause_project": "{project} pauses from {date} for {weeks:g} week(s)",
     "cancel_project": "{project} is cancelled on {date}",
+    "start_proposal": "{proposal} starts as a project on {start}",
 }
 
 
@@ -241,11 +278,14 @@ def describe(scenario: Scenario, portfolio=None) -> list[str]:
     if portfolio is not None:
         names.update(zip(portfolio.projects["project_id"], portfolio.projects["name"], strict=True))
         names.update(zip(portfolio.resources["resource_id"], portfolio.resources["name"], strict=True))
+        names.update(zip(portfolio.proposals["proposal_id"], portfolio.proposals["name"], strict=True))
     lines = []
     for c in scenario.changes:
         fields = dict(c)
         if "project_id" in c:
             fields["project"] = f"{c['project_id']} {names.get(c['project_id'], '')}".strip()
+        if "proposal_id" in c:
+            fields["proposal"] = f"{c['proposal_id']} {names.get(c['proposal_id'], '')}".strip()
         if "resource_id" in c:
             fields["who"] = f"{names.get(c['resource_id'], c['resource_id'])} ({c['resource_id']})"
         if c["kind"] == "shift_project":

@@ -4,6 +4,7 @@
 - :mod:`~pmo_lib.cli.analysis`: ``schedule``, ``evm``, ``risk``
 - :mod:`~pmo_lib.cli.reports`: ``report``, ``check``
 - :mod:`~pmo_lib.cli.planning`: ``whatif``
+- :mod:`~pmo_lib.cli.demand`: ``select``
 - :mod:`~pmo_lib.cli.learning`: ``exercises``, ``tour``
 
 Every command checks its request through :mod:`~pmo_lib.cli.common` before any work. Exit codes: 0
@@ -20,6 +21,7 @@ from .. import __version__
 from .analysis import evm, risk, schedule
 from .common import EXIT_DATA, EXIT_OK, EXIT_USAGE, format_findings
 from .data import synth, validate
+from .demand import select
 from .learning import exercises, tour
 from .planning import whatif
 from .reports import check, report
@@ -31,7 +33,7 @@ def main() -> None:
     """PMO Lab: check portfolio data, make reports, plan resources."""
 
 
-for command in (validate, synth, schedule, evm, risk, report, check, exercises, whatif, tour):
+for command in (validate, synth, schedule, evm, risk, report, check, exercises, whatif, select, tour):
     main.add_command(command)
 
 __all__ = ["EXIT_DATA", "EXIT_OK", "EXIT_USAGE", "format_findings", "main"]

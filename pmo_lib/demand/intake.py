@@ -81,7 +81,7 @@ def score(proposals: pd.DataFrame, demand: dict) -> pd.DataFrame:
         failed = failed.where(passes, failed + np.where(failed == "", "", "; ") + words)
     rejected = out["stage"].astype(str) == "rejected"
     out["eligible"] = ((failed == "") | out["mandatory"]) & ~rejected
-    out["gates"] = np.where(rejected & (failed == ""), "rejected at intake", failed)
+    out["gates"] = np.where(rejected, "rejected at intake", failed)
     out["rank"] = out["score"].rank(method="min", ascending=False).astype(int)
     return out.sort_values(["rank", "proposal_id"], ignore_index=True)
 
@@ -153,6 +153,7 @@ class Intake:
     labels: list[str]
     objective: str
     left_out: pd.DataFrame  # proposal_id, reason: eligible proposals that cannot start inside the horizon
+    proposals: pd.DataFrame  # the proposals table as loaded
     currency: str = ""
 
 
@@ -291,6 +292,7 @@ def build(
         labels,
         objective,
         left_out,
+        proposals,
         str(currency.iloc[0]) if len(currency) else "",
     )
 
