@@ -277,3 +277,16 @@ def test_broken_proposal_data_gives_every_finding_and_leaves_the_files_alone(tmp
     ):
         assert expected in result.stderr, expected
     assert {p.name: p.read_bytes() for p in data.glob("*.csv")} == before
+
+
+def test_the_demand_planner_re_solves_when_a_control_moves(sample):
+    from pmo_lib.widgets.demand import DemandPlanner
+
+    planner = DemandPlanner(intake.build(sample, DEMAND))
+    first = planner.decision.best.value
+    planner.budget.value = 0.9  # the real callback: observe -> refresh
+    assert planner.decision.best.value <= first and len(planner.timings) == 2
+    top = planner.decision.selected["proposal_id"].iloc[0]
+    planner.exclude.value = (top,)
+    assert top not in set(planner.decision.selected["proposal_id"])
+    assert "left out by choice" in planner.output.value

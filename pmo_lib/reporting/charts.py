@@ -189,3 +189,18 @@ def utilisation(table: pd.DataFrame, title: str = "Utilisation by team (booked h
     ax.set_title(title)
     ax.legend(fontsize=8, loc="lower right")
     return fig
+
+
+def frontier(
+    points: pd.DataFrame, stated: float, currency: str, title: str = "Efficient frontier: best value at each budget"
+):
+    """Best total value against the total budget (``demand.frontier``), the stated budget marked."""
+    fig, ax = _figure(9.0, 3.6)
+    ax.plot(points["budget"] / 1e6, points["value"], marker="o", color="#0072B2")
+    ax.axvline(stated / 1e6, color="#D55E00", linestyle="--", label="stated budget")
+    ax.set_xlabel(f"Budget over the horizon [{currency} m]")
+    ax.set_ylabel("Best total value")
+    ax.set_title(title)
+    ax.legend(loc="lower right")
+    ax.grid(alpha=0.3)
+    return fig
