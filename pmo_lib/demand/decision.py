@@ -8,7 +8,7 @@ the chosen proposals into a what-if scenario the resource planner opens.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
@@ -43,7 +43,7 @@ def _forced(problem: Problem, force_in, force_out) -> Problem:
         raise DemandError(f"not an eligible proposal inside the horizon: {', '.join(map(str, unknown))}")
     mandatory = (problem.mandatory | ids.isin(list(force_in))) & ~ids.isin(list(force_out))  # a choice overrides
     latest = np.where(ids.isin(list(force_out)), -1, problem.latest)
-    return Problem(**{**problem.__dict__, "mandatory": mandatory, "latest": latest})
+    return replace(problem, mandatory=mandatory, latest=latest)
 
 
 def decide(intake: Intake, *, force_in=(), force_out=(), time_limit: float = 60.0) -> Decision:

@@ -27,7 +27,7 @@ References
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
@@ -266,9 +266,7 @@ def build(
     # a proposal that requires one that cannot be chosen (not eligible, or outside the horizon) cannot be chosen either
     blocked = requires[requires[:, 1] < 0, 0]
     if blocked.size:
-        problem = Problem(
-            **{**problem.__dict__, "latest": np.where(np.isin(np.arange(n), blocked), -1, problem.latest)}
-        )
+        problem = replace(problem, latest=np.where(np.isin(np.arange(n), blocked), -1, problem.latest))
         missing = links[(links["link"].astype(str) == "requires") & links["proposal_id"].isin(problem.ids[blocked])]
         left_out = pd.concat(
             [

@@ -32,7 +32,7 @@ References
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
@@ -79,7 +79,7 @@ class Problem:
 
     def with_budget(self, budget) -> Problem:
         """The same problem with another budget per year."""
-        return Problem(**{**self.__dict__, "budget": np.broadcast_to(np.asarray(budget, float), self.budget.shape)})
+        return replace(self, budget=np.broadcast_to(np.asarray(budget, float), self.budget.shape))
 
     def load(self, p: int, s: int) -> tuple[np.ndarray, np.ndarray]:
         """Proposal ``p`` started in quarter ``s``: its cost per year (Y,) and its demand per role and quarter (R, Q)."""

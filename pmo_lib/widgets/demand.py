@@ -8,6 +8,7 @@ reasons. The widgets only display; every number comes from :mod:`pmo_lib.demand`
 from __future__ import annotations
 
 import time
+from dataclasses import replace
 
 import numpy as np
 
@@ -57,7 +58,7 @@ class DemandPlanner:
         clock = time.perf_counter()
         budget = self.intake.budget * float(self.budget.value)
         problem: Problem = self.intake.problem.with_budget(budget.to_numpy())
-        intake = Intake(**{**self.intake.__dict__, "problem": problem, "budget": budget})
+        intake = replace(self.intake, problem=problem, budget=budget)
         both = set(self.include.value) & set(self.exclude.value)
         if both:
             self.output.value = (
