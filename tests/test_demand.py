@@ -16,7 +16,7 @@ from openpyxl import load_workbook
 import pmo_lib as pmo
 from pmo_lib import scenarios, standards
 from pmo_lib.demand import intake, solve
-from pmo_lib.demand.decision import decide, to_scenario
+from pmo_lib.demand.decision import decide, to_scenario, trade_offs
 from pmo_lib.standards import StandardError
 
 DEMAND = standards.load().demand
@@ -194,10 +194,35 @@ def test_pmo_select_writes_a_workbook_and_a_scenario(pmo, tmp_path, decision):
     result = pmo("select", "--format", "xlsx", "--out", str(book), "--scenario", str(plan))
     assert result.returncode == 0, result.stderr
     sheets = load_workbook(book, read_only=True)
-    assert sheets.sheetnames == ["Selected", "Left out", "Ranking", "Budget", "People", "Optimum vs greedy"]
+    assert sheets.sheetnames == [
+        "Selected", "Left out", "Ranking", "Budget", "People", "Optimum vs greedy", "Frontier", "At the margin"
+    ]  # fmt: skip
+    curve = list(sheets["Frontier"].iter_rows(min_row=2, values_only=True))
+    assert len(curve) == 20 and curve[9][0] == pytest.approx(1.0) and curve[9][2] == pytest.approx(decision.best.value)
     ids = [row[0] for row in sheets["Selected"].iter_rows(min_row=2, values_only=True)]
     assert ids == list(decision.selected["proposal_id"])
     assert len(yaml.safe_load(plan.read_text())["changes"]) == len(ids)
+
+
+def test_trade_offs_pass_through_the_stated_budget_and_name_what_moves(decision):
+    curve, edge = trade_offs(decision)
+    assert curve["budget_share"].round(2).tolist() == [round(0.1 * i, 2) for i in range(1, 21)]
+    at_budget = curve.loc[curve["budget_share"].round(2) == 1.0].iloc[0]
+    assert at_budget["value"] == pytest.approx(decision.best.value) and at_budget["proposals"] == len(decision.selected)
+    feasible = curve[curve["status"] == "optimal"]
+    assert feasible["value"].is_monotonic_increasing
+    assert (curve["status"] == "infeasible").any()  # at 10 % of the budget the mandatory ones do not fit
+    chosen = set(decision.selected["proposal_id"])
+    assert all((row.proposal_id in chosen) == row.change.startswith("drops") for row in edge.itertuples())
+    assert edge["name"].notna().all() and edge["change"].str.contains("10% (?:more|less) budget").all()
+
+
+def test_pmo_select_shows_the_margin_and_the_frontier_unless_asked_not_to(pmo):
+    full = pmo("select")
+    assert "At the margin:" in full.stdout and "enters with 10% more budget" in full.stdout
+    assert "Efficient frontier" in full.stdout and "the mandatory ones do not fit" in full.stdout
+    short = pmo("select", "--no-trade-offs")
+    assert short.returncode == 0 and "At the margin:" not in short.stdout and "Efficient frontier" not in short.stdout
 
 
 def test_pmo_select_csv_and_options(pmo):

@@ -11,7 +11,7 @@ import pytest
 
 from pmo_lib.exercises import PATH, check, export_progress, hint, quiz, status, tasks_of
 from pmo_lib.exercises import content as c
-from pmo_lib.exercises.content import e03_status, e04_earned_value, e06_schedule_risk, e08_capacity, shared
+from pmo_lib.exercises.content import e03_status, e04_earned_value, e06_schedule_risk, e08_capacity, e10_demand, shared
 
 ROOT = Path(__file__).resolve().parents[1]  # the checkout
 
@@ -37,7 +37,7 @@ def _run(notebook: Path, out: Path, seed: int) -> nbformat.NotebookNode:
 
 def test_every_learner_notebook_has_its_solution():
     assert [p.name for p in LEARNER] == [p.name for p in SOLUTIONS]
-    assert len(LEARNER) >= 9
+    assert len(LEARNER) == len(PATH) == 10
 
 
 @pytest.mark.notebook
@@ -81,6 +81,12 @@ def test_untouched_learner_notebooks_fail_gracefully(notebook, progress, tmp_pat
         ("6.3", lambda s: float(e06_schedule_risk._simulated(s).quantile(0.5)), "That is the P50"),
         ("7.2", lambda s: c.raid_case(s)["probability"] / 5 * c.raid_case(s)["cost_impact"], "is not 80 %"),
         ("3.3", lambda s: e03_status._best(s), "overall takes the worst"),
+        ("10.1", lambda s: e10_demand._no_flip(s, 0), "Delivery risk is counted the wrong way round"),
+        ("10.2", lambda s: e10_demand._unweighted(s, 1), "each has its own weight"),
+        ("10.3", lambda s: e10_demand._answers(s)["scores"].sum(), "every proposal's score together"),
+        ("10.4", lambda s: e10_demand._answers(s)["ranked"]["score"], "That is the ranking walk"),
+        ("10.5", lambda s: e10_demand._answers(s)["best"].chosen["proposal_id"].iloc[0], "That one is in the optimum"),
+        ("10.6", lambda s: {"budget": "developers"}.get(e10_demand._answers(s)["binding"], "budget"), "Look again"),
     ],
 )
 def test_a_wrong_answer_gets_the_hint_for_its_misconception(task, wrong, words, progress):
@@ -91,6 +97,30 @@ def test_a_wrong_answer_gets_the_hint_for_its_misconception(task, wrong, words, 
         expected = e04_earned_value._evm(seed) if task.startswith("4") else {}
         for value in expected.values():  # a hint never gives the number away
             assert f"{value:.3f}" not in answer
+
+
+def test_demand_case_worked_by_hand(progress):
+    """Seed 0: budget GBP 700,000, 5 developers. D01 (fit 5, NPV 1.1 m, customers 2, urgency 5, risk 5) scores
+    30 + 25 x 1.1/1.5 + 20 x 1/4 + 15 + 0 = 68.3; D04 (2, 1.0 m, 1, 5, 1) scores 7.5 + 16.7 + 0 + 15 + 10 = 49.2.
+    Ranking walk: D01 (400k, 1 FTE), D05 (300k, 1 FTE), then nothing fits the 0 left: 68.3 + 58.3 = 126.6.
+    Optimum: D01 + D04 + D06 (600k, 4 FTE) = 68.3 + 49.2 + 57.5 = 175.0; D05 is the highest-ranked left out,
+    and beside the optimum it needs 300k with 100k left but only 1 FTE with 1 FTE free: the budget binds."""
+    case = c.demand_case(0)
+    assert (case.budget, case.capacity, c.two_proposals(0)) == (700_000, 5.0, ("D01", "D04"))
+    for task, value in [("10.1", 68.3), ("10.2", 49.2), ("10.3", 126.6), ("10.4", 175.0), ("10.5", "D05")]:
+        assert check(task, value, seed=0).passed, task
+    assert check("10.6", "Budget", seed=0).passed and check("10.6", "money", seed=0).passed
+    assert not check("10.4", 165.0, seed=0).passed  # D04 + D05 + D06: fits, but not the best
+
+
+def test_every_demand_case_teaches_the_point():
+    for seed in range(12):
+        answers = e10_demand._answers(seed)
+        assert answers["best"].value > answers["ranked"]["score"]  # the optimum beats the ranking walk
+        case = c.demand_case(seed)
+        chosen = case.proposals["proposal_id"].isin(answers["best"].chosen["proposal_id"])
+        assert case.proposals.loc[chosen, "cost"].sum() <= case.budget
+        assert case.proposals.loc[chosen, "developers"].sum() <= case.capacity
 
 
 def test_commentary_is_judged_on_what_it_says(progress):
@@ -162,7 +192,7 @@ def test_exercises_copy_keeps_a_learners_work_and_points_the_copies_at_the_sampl
 
     folder = tmp_path / "mine"
     first = run_pmo("exercises", "copy", str(folder))
-    assert first.returncode == 0 and first.stdout.count("Wrote ") == 10
+    assert first.returncode == 0 and first.stdout.count("Wrote ") == len(LEARNER) + 1
     params = nbformat.read(folder / "04_earned_value.ipynb", as_version=4).cells
     source = next(c.source for c in params if "parameters" in c.metadata.get("tags", []))
     assert f"data = {json.dumps(str(pmo.SAMPLE_DATA))}" in source
@@ -172,10 +202,10 @@ def test_exercises_copy_keeps_a_learners_work_and_points_the_copies_at_the_sampl
     assert len(shipped) == len(copied) and sum(a != b for a, b in zip(shipped, copied, strict=True)) == 1
     (folder / "03_status_reporting.ipynb").write_text("my answers", encoding="utf-8")
     again = run_pmo("exercises", "copy", str(folder))
-    assert again.returncode == 0 and "Wrote " not in again.stdout and again.stdout.count("Kept ") == 10
+    assert again.returncode == 0 and "Wrote " not in again.stdout and again.stdout.count("Kept ") == len(LEARNER) + 1
     assert (folder / "03_status_reporting.ipynb").read_text(encoding="utf-8") == "my answers"
     forced = run_pmo("exercises", "copy", str(folder), "--force")
-    assert forced.returncode == 0 and forced.stdout.count("Wrote ") == 10
+    assert forced.returncode == 0 and forced.stdout.count("Wrote ") == len(LEARNER) + 1
     assert nbformat.read(folder / "03_status_reporting.ipynb", as_version=4).cells
 
 

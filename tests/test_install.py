@@ -130,7 +130,7 @@ def test_a_bundled_scenario_runs_by_name(installed):
 def test_the_exercises_are_listed_and_copied_for_a_learner(installed):
     *_, work, _ = installed
     listed = _run(installed, "exercises", "list")
-    assert len(listed.stdout.strip().splitlines()) == 9 and "Capstone" in listed.stdout
+    assert len(listed.stdout.strip().splitlines()) == 10 and "Capstone" in listed.stdout and "Demand" in listed.stdout
     _run(installed, "exercises", "copy", "my-exercises")
     copied = sorted(p.name for p in (work / "my-exercises").iterdir())
     assert copied == sorted([*(p.name for p in (ROOT / "exercises").glob("*.ipynb")), "README.md"])

@@ -252,6 +252,20 @@ def test_describe_is_written_from_the_file(default):
     for rule in default.rules:
         assert f"| {rule['id']} | {rule['severity']} |" in text
     assert "| cpi | 0.95 | 0.85 |" in text and "| execute |" in text
+    assert "| strategic_fit | 30 | 1 - 5 |" in text and "| delivery_risk | 10 | 5 - 1 |" in text
+    assert "| DM-01 | stage is one of business_case, approved |" in text and "| DM-02 | score is at least 20 |" in text
+
+
+def test_describe_gives_weights_as_shares_of_100(tmp_path):
+    own = tmp_path / "own.yaml"
+    own.write_text(
+        "standard: Own\nextends: default\ndemand:\n  criteria:\n    strategic_fit: {weight: 90}\n"
+        "  gates:\n    - {id: DM-09, statement: Small ones only., column: npv, max: 500000}\n",
+        encoding="utf-8",
+    )
+    text = st.describe(st.load(own))
+    assert "| strategic_fit | 56 | 1 - 5 |" in text  # 90 of 160
+    assert "| DM-09 | npv is at most 500000 |" in text
 
 
 @pytest.mark.parametrize(("kind", "severity"), [("supportive", "warning"), ("directive", "error")])

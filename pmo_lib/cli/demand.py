@@ -61,6 +61,12 @@ def _budget(text: str | None):
     show_default=True,
     help="Longest the solver may search [seconds].",
 )
+@click.option(
+    "--trade-offs/--no-trade-offs",
+    default=True,
+    show_default=True,
+    help="Also solve the efficient frontier (10 % to 200 % of the budget) and what moves with 10 % more or less budget.",
+)
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True)
 @click.option("--out", type=click.Path(path_type=Path), default=None, help="Write to this file instead of the screen.")
 @click.option(
@@ -69,11 +75,13 @@ def _budget(text: str | None):
     default=None,
     help="Also save the chosen portfolio as a what-if scenario (YAML).",
 )
-def select(data, budget, standard, horizon, start, objective, include, exclude, time_limit, fmt, out, scenario) -> None:  # fmt: skip
+def select(data, budget, standard, horizon, start, objective, include, exclude, time_limit, trade_offs, fmt, out, scenario) -> None:  # fmt: skip
     """Score the proposals by the standard, then choose the portfolio of greatest value that keeps
     within the budget of every year, the free people of every role in every quarter and the
     links between proposals (an exact mixed-integer programme, HiGHS). The greedy choice by value
-    per cost is shown beside it, and every proposal left out gets its reason.
+    per cost is shown beside it, and every proposal left out gets its reason. The efficient frontier
+    (best value at 20 budget levels) and the proposals that enter with 10 % more budget or drop
+    with 10 % less follow, unless --no-trade-offs.
 
     Exit 0 when a portfolio was chosen, 1 when the data has errors or the mandatory proposals
     cannot all fit (the reason is printed), 2 for a usage error.
@@ -81,6 +89,7 @@ def select(data, budget, standard, horizon, start, objective, include, exclude, 
     import pandas as pd
 
     from ..demand.decision import decide, to_scenario
+    from ..demand.decision import trade_offs as solve_trade_offs
     from ..demand.intake import DemandError, build
     from ..errors import StandardError
     from ..standards import load as load_standard
@@ -106,14 +115,15 @@ def select(data, budget, standard, horizon, start, objective, include, exclude, 
     if not decision.ok:
         click.echo(f"pmo select: no portfolio can be chosen: {decision.best.message}", err=True)
         sys.exit(EXIT_DATA)
+    extra = solve_trade_offs(decision) if trade_offs else None
     if scenario is not None:
         from ..scenarios import save
 
         save(to_scenario(decision), scenario)
     if out is None:
-        click.echo(_text(decision) if fmt == "table" else _csv(decision))
+        click.echo(_text(decision, extra) if fmt == "table" else _csv(decision))
     else:
-        _write(decision, fmt, out)
+        _write(decision, extra, fmt, out)
         click.echo(f"Wrote {len(decision.selected)} selected and {len(decision.rejected)} left-out proposals to {out}")
     if scenario is not None:
         click.echo(f"Wrote the scenario to {scenario} (open it with: pmo whatif {scenario})")
@@ -134,7 +144,7 @@ def _csv(decision) -> str:
     return neutralise(_one_table(decision)).to_csv(index=False).rstrip("\n")
 
 
-def _write(decision, fmt: str, out: Path) -> None:
+def _write(decision, extra, fmt: str, out: Path) -> None:
     from ..export import write_csv, write_xlsx
     from ..files import atomic_open
 
@@ -147,16 +157,18 @@ def _write(decision, fmt: str, out: Path) -> None:
             "People": decision.people,
             "Optimum vs greedy": decision.comparison,
         }
+        if extra is not None:
+            sheets |= {"Frontier": extra[0], "At the margin": extra[1]}
         write_xlsx(sheets, out, {c: MONEY for c in ("npv", "cost", "budget", "selected", "left", "spent")})
     elif fmt == "csv":
         write_csv(_one_table(decision), out)
     else:
         with atomic_open(out, "w", encoding="utf-8") as fh:
-            fh.write(_text(decision) + "\n")
+            fh.write(_text(decision, extra) + "\n")
 
 
-def _text(decision) -> str:
-    """The decision for the terminal: headline, money per year, the chosen ones, the ones left out and why."""
+def _text(decision, extra=None) -> str:
+    """The decision for the terminal: headline, money per year, the chosen ones, the ones left out and why, trade-offs."""
     from ..export import neutralise
 
     intake, best = decision.intake, decision.best
@@ -182,4 +194,21 @@ def _text(decision) -> str:
     lines += ["", "Selected:", neutralise(shown).to_string(index=False, float_format=lambda v: f"{v:,.1f}")]
     left = decision.rejected[["proposal_id", "name", "score", "reason"]]
     lines += ["", "Left out, and why:", neutralise(left).to_string(index=False, max_colwidth=110)]
+    if extra is not None:
+        lines += _trade_off_lines(*extra, money, what)
     return "\n".join(lines)
+
+
+def _trade_off_lines(curve, edge, money: str, what: str) -> list[str]:
+    from ..export import neutralise
+
+    lines = ["", "At the margin:"]
+    if edge.empty:
+        lines.append("  nothing enters with 10 % more budget and nothing drops with 10 % less.")
+    else:
+        lines.append(neutralise(edge).to_string(index=False, float_format=lambda v: f"{v:,.1f}"))
+    lines += ["", f"Efficient frontier (best {what} at each budget, all years together) [{money}]:"]
+    for row in curve.itertuples(index=False):
+        best = f"{row.value:,.1f}" if row.status != "infeasible" else "the mandatory ones do not fit"
+        lines.append(f"  {row.budget_share:>5.0%} {row.budget:>14,.0f}  {best:>10}  ({row.proposals} proposals)")
+    return lines

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from .intake import DemandError, Intake
-from .selection import Problem, Selection, greedy, reasons, solve
+from .selection import Problem, Selection, frontier, greedy, marginal, reasons, solve
 
 
 @dataclass
@@ -150,6 +150,21 @@ def _room(intake: Intake, problem: Problem, starts: np.ndarray) -> tuple[pd.Data
         }
     )
     return spend, people
+
+
+def trade_offs(decision: Decision, points: int = 20, step: float = 0.10) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The efficient frontier (best value at ``points`` budget levels up to 1.5 x the budget) and the marginal proposals.
+
+    Both are solved on the decision's problem, so proposals forced in or out stay so. The marginal
+    table names what enters with ``step`` more budget and what drops with ``step`` less, with name
+    and score; the frontier gives ``budget_share``, ``budget`` [currency], ``value``, ``proposals``, ``status``.
+    """
+    curve = frontier(decision.problem, points=points)
+    edge = marginal(decision.problem, decision.best, step=step)
+    scores = decision.intake.scores.set_index("proposal_id")
+    edge.insert(1, "name", scores.loc[edge["proposal_id"], "name"].to_numpy())
+    edge.insert(2, "score", scores.loc[edge["proposal_id"], "score"].to_numpy())
+    return curve, edge
 
 
 def to_scenario(decision: Decision, name: str = "Selected proposals"):

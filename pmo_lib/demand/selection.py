@@ -288,10 +288,12 @@ def _infeasible(problem: Problem) -> str:
     return f"the mandatory proposals ({names}) do not fit together, or their links cannot all hold"
 
 
-def frontier(problem: Problem, points: int = 20, up_to: float = 1.5) -> pd.DataFrame:
+def frontier(problem: Problem, points: int = 20, up_to: float = 2.0) -> pd.DataFrame:
     """The efficient frontier: the best value at ``points`` budget levels, from 1/points to ``up_to`` times the budget.
 
-    Columns: ``budget_share`` [unitless], ``budget`` (all years) [currency], ``value``, ``proposals``, ``status``.
+    With the defaults the levels are 10 %, 20 %, ... 200 %, so the stated budget is one of them.
+    Columns: ``budget_share`` [unitless], ``budget`` (all years) [currency], ``value``, ``proposals``,
+    ``status`` (``"infeasible"`` where the mandatory proposals do not fit the smaller budget).
     """
     rows = []
     for share in np.linspace(up_to / points, up_to, points):

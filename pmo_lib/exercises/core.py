@@ -22,6 +22,7 @@ PATH = [
     (7, "Risks, issues and changes", 30),
     (8, "Resource capacity and a what-if", 40),
     (9, "Capstone: the monthly report", 45),
+    (10, "Demand: scoring proposals and choosing a portfolio", 40),
 ]
 
 Misconception = tuple[Callable[[object, object, int], bool], str]  # (value, expected, seed) -> matches?

@@ -34,7 +34,38 @@ def describe(standard: Standard) -> str:
         lines.append(
             f"| {esc(rule['id'])} | {esc(rule['severity'])} | {esc(rule['statement'])} | {esc(params)} | {esc(rule['fix'])} |"
         )
-    return "\n".join(lines)
+    return "\n".join(lines + _demand_lines(standard.demand, esc))
+
+
+def _demand_lines(demand: dict, esc) -> list[str]:
+    """The demand section: how proposals are scored (criteria, weights, scales) and which gates they must pass."""
+    criteria, gates = demand.get("criteria") or {}, demand.get("gates") or []
+    if not criteria and not gates:
+        return []
+    total = sum(float(c.get("weight", 0)) for c in criteria.values()) or 1.0
+    objective = "total score" if demand.get("objective", "score") == "score" else "total NPV"
+    lines = ["", "### Demand: scoring proposals (used by pmo select)", ""]
+    lines += [
+        f"Each criterion scores 0 at the first end of its scale and its full weight at the other, in a straight line "
+        f"and clipped at both ends; the score is the sum, out of 100. A mandatory proposal competes whatever its gates "
+        f"say. The selection maximises the {objective}.",
+        "",
+        "| criterion | weight [of 100] | scale (0 marks - full marks) | what it measures |",
+        "|---|---|---|---|",
+    ]
+    for name, c in criteria.items():
+        low, high = c.get("scale", ["-", "-"])
+        share = 100 * float(c.get("weight", 0)) / total
+        lines.append(f"| {esc(name)} | {share:.0f} | {esc(low)} - {esc(high)} | {esc(c.get('statement', ''))} |")
+    if gates:
+        lines += ["", "| gate | a proposal is eligible when | rule |", "|---|---|---|"]
+        for gate in gates:
+            tests = [f"{gate['column']} is one of {', '.join(map(str, gate['in']))}"] if "in" in gate else []
+            tests += [f"{gate['column']} is at least {gate['min']}"] if "min" in gate else []
+            tests += [f"{gate['column']} is at most {gate['max']}"] if "max" in gate else []
+            test = " and ".join(tests)
+            lines.append(f"| {esc(gate['id'])} | {esc(test)} | {esc(gate.get('statement', ''))} |")
+    return lines
 
 
 PMO_TYPES = {  # how firmly the office enforces: the severity its rules carry

@@ -1,6 +1,6 @@
 """The exercises' tasks, questions and per-learner data (seeded, so answers cannot be copied).
 
-One module per exercise (``e01_standard`` ... ``e09_capstone``); importing this package registers
+One module per exercise (``e01_standard`` ... ``e10_demand``); importing this package registers
 every task and question with the checking machinery (:mod:`pmo_lib.exercises.core`), which never
 imports the content. Every answer is computed from the same seed the learner's notebook uses,
 with the library's own functions or a textbook formula, so a check can never disagree with what
@@ -20,6 +20,7 @@ from . import (  # noqa: F401  (each registers its exercise's tasks)
     e07_raid,
     e08_capacity,
     e09_capstone,
+    e10_demand,
 )
 from .e02_data import broken_row, make_broken_copy
 from .e03_status import status_case
@@ -29,15 +30,18 @@ from .e06_schedule_risk import risk_case
 from .e07_raid import raid_case
 from .e08_capacity import capacity_week
 from .e09_capstone import capstone_portfolio
+from .e10_demand import demand_case, two_proposals
 
 __all__ = [
     "broken_row",
     "capacity_week",
     "capstone_portfolio",
+    "demand_case",
     "evm_case",
     "make_broken_copy",
     "network_case",
     "raid_case",
     "risk_case",
     "status_case",
+    "two_proposals",
 ]
