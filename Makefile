@@ -7,7 +7,7 @@ MONTH ?= 2026-10
 # test processes for make test (each test file runs whole on one); WORKERS=1 for one process
 WORKERS ?= 2
 
-.PHONY: setup report test test-fast lint notebooks lab bench bench-leveling bench-browser docs sample clean
+.PHONY: setup report test test-fast lint notebooks lab bench bench-leveling bench-demand bench-browser docs sample clean
 
 $(STAMP): pyproject.toml
 	@$(PY) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { echo "PMO Lab needs Python 3.11 or newer ($(PY) is older)"; exit 1; }
@@ -49,6 +49,9 @@ bench-leveling: $(STAMP) ## levelling quality on PSPLIB j30 and j120 (needs ../s
 	$(BIN)/python benchmarks/psplib.py --set j30 --schedules 5000
 	$(BIN)/python benchmarks/psplib.py --set j120 --schedules 5000
 	$(BIN)/python benchmarks/psplib.py --set j30 --schedules 1000 --exact 10
+
+bench-demand: $(STAMP) ## portfolio selection: 1,000 proposals x 12 quarters x 25 roles, HiGHS vs CP-SAT vs greedy (about 5 minutes)
+	$(BIN)/python benchmarks/demand.py
 
 bench-browser: $(STAMP) ## the what-if planner in JupyterLab, driven by headless Chromium (apt-get install chromium)
 	@$(BIN)/python -m pip install --quiet -e ".[dev,bench]"
