@@ -16,8 +16,8 @@ import importlib
 __version__ = "0.1.0"
 
 _LAZY = {
-    "load_portfolio": "pmo_lib.data",
-    "validate": "pmo_lib.data",
+    "load_portfolio": "pmo_lib.importers",  # a dataset, a workbook or an MS Project XML file
+    "validate": "pmo_lib.importers",
     "Portfolio": "pmo_lib.data",
     "ValidationResult": "pmo_lib.data",
     "Finding": "pmo_lib.errors",

@@ -42,7 +42,7 @@ def data_option(fn):
         "--data",
         type=click.Path(path_type=Path),
         default=None,
-        help=f"Dataset folder (CSV files) or .xlsx workbook [default: {SAMPLE_HELP}].",
+        help=f"Dataset folder (CSV files), .xlsx workbook or MS Project XML [default: {SAMPLE_HELP}].",
     )(fn)
 
 
@@ -76,14 +76,25 @@ def format_findings(result, max_per_kind: int = 5) -> str:
     return "\n".join(lines)
 
 
+DATA_FORMS = "a folder of CSV files, an .xlsx workbook, or MS Project XML (a file or a folder of them)"
+
+
+def checked(command: str, path: Path, options=None):
+    """The validation of any data PMO Lab reads; a path that is none of them is a usage error (exit 2)."""
+    from ..importers import validate as run_validation
+
+    if not path.exists():
+        usage_error(command, f"no dataset at {path} (expected {DATA_FORMS})")
+    try:
+        return run_validation(path, options)
+    except ValueError as exc:
+        usage_error(command, f"{exc} (expected {DATA_FORMS})")
+
+
 def load_or_exit(command: str, path: Path):
     """Load a dataset for a command (default: the bundled sample); bad data prints its findings and exits 1."""
-    from ..data import validate as run_validation
-
     path = dataset(path)
-    if not path.exists():
-        usage_error(command, f"no dataset at {path} (expected a folder of CSV files or an .xlsx workbook)")
-    result = run_validation(path)
+    result = checked(command, path)
     if not result.ok:
         click.echo(format_findings(result), err=True)
         sys.exit(EXIT_DATA)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from .common import EXIT_DATA, EXIT_OK, dataset, format_findings, usage_error
+from .common import EXIT_DATA, EXIT_OK, checked, dataset, format_findings, usage_error
 
 
 @click.command(short_help="Check a dataset and list every problem.")
@@ -23,15 +23,9 @@ from .common import EXIT_DATA, EXIT_OK, dataset, format_findings, usage_error
     help="text for reading; csv/json to keep the findings.",
 )
 def validate(path: Path, max_per_kind: int, fmt: str) -> None:
-    """Check a dataset (folder of CSVs or .xlsx workbook; default: the bundled sample) and list every problem."""
-    from ..data import validate as run_validation
-
+    """Check a dataset (folder of CSVs, .xlsx workbook or MS Project XML; default: the sample) and list every problem."""
     path = dataset(path)
-    if not path.exists():
-        usage_error("validate", f"no dataset at {path} (expected a folder of CSV files or an .xlsx workbook)")
-    if path.is_file() and path.suffix.lower() not in (".xlsx", ".xlsm"):
-        usage_error("validate", f"{path} is neither a folder of CSV files nor an .xlsx workbook")
-    result = run_validation(path)
+    result = checked("validate", path)
     if fmt == "text":
         click.echo(format_findings(result, max_per_kind))
     elif fmt == "csv":

@@ -41,6 +41,7 @@ __all__ = [
     "load_portfolio",
     "topological_leftovers",
     "validate",
+    "validate_tables",
 ]
 
 
@@ -114,6 +115,7 @@ class ValidationResult:
     findings: list[Finding]
     sources: dict[str, Source]
     portfolio: Portfolio | None
+    imported: object = None  # for a source file (MS Project XML ...): the importer's tables and mapping report
 
     @property
     def errors(self) -> list[Finding]:
@@ -221,7 +223,6 @@ def validate(path: str | Path) -> ValidationResult:
     if not path.exists():
         raise FileNotFoundError(f"no dataset at {path}")
     out = Collector()
-    enc = Encoder()
     if path.is_dir():
         files = table_files(path, out)
         # tables that others refer to first (their links can then be checked early), then biggest first
@@ -237,6 +238,29 @@ def validate(path: str | Path) -> ValidationResult:
             return raw[name]
     else:
         raise ValueError(f"{path} is neither a folder of CSV files nor an .xlsx workbook")
+    return _validate(path, read, order, out)
+
+
+def validate_tables(path: str | Path, tables: dict, findings=()) -> ValidationResult:
+    """Check tables that came from elsewhere (an importer) exactly as a dataset's files are checked.
+
+    ``tables`` maps a table name to ``(frame, source)``: the frame as text cells, its index the
+    row as the user should see it minus two (see ``readers``), the :class:`Source` naming the
+    file and element it came from. ``findings`` (the importer's own) come first in the result.
+    """
+    out = Collector()
+    out.findings.extend(findings)
+    order = sorted(tables, key=lambda name: (name not in _REFERENCED, -len(tables[name][0])))
+
+    def read(name, found):
+        return tables[name]
+
+    return _validate(Path(path), read, order, out)
+
+
+def _validate(path: Path, read, order: list, out: Collector) -> ValidationResult:
+    """Parse and check the tables ``read`` gives, side by side, and assemble the result."""
+    enc = Encoder()
     # tables are read and checked side by side (pyarrow and numpy release the GIL); each
     # has its own collector, merged below in table order, so findings never depend on timing
     with ThreadPoolExecutor(max_workers=WORKERS) as pool:
