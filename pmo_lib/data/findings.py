@@ -24,6 +24,7 @@ class Source:
     encoding: str = ""
     delimiter: str = ","
     rows: int = 0
+    fields: dict | None = None  # an imported table: column -> the source's own field name, shown in findings
 
 
 class Collector:
@@ -36,6 +37,8 @@ class Collector:
     def add(self, severity, src: Source | None, problem, fix, *, row=None, column=None, value=None, table=None):
         table = table if table is not None else (src.table if src else "")
         label = src.label if src else table
+        if src is not None and src.fields and column in src.fields:
+            column = src.fields[column]
         self.findings.append(Finding(severity, table, label, row, column, value, problem, fix))
 
     def extend(self, other: Collector) -> None:

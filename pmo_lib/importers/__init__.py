@@ -7,8 +7,8 @@ per file) — and returns the same :class:`~pmo_lib.data.ValidationResult` as
 row 12 is the twelfth ``Task`` element). :func:`load` raises one ``DataError`` with them all.
 :func:`read` gives the imported tables before the checks, with the mapping report.
 
-Modules: ``mapping`` (options, the imported tables, joining files), ``mspdi`` (reading MS Project
-XML as a stream) and ``mspdi_map`` (its rules, each stated).
+Modules: ``mapping`` (options, the imported tables, joining files), ``mspdi_xml`` (reading MS
+Project XML as a stream) and ``mspdi`` (its rules, each stated).
 """
 
 from __future__ import annotations
@@ -81,7 +81,7 @@ def _as_raw(imported: Imported) -> dict:
     raw = {}
     for name, frame in imported.tables.items():
         label = imported.labels.get(name, name)
-        src = Source(table=name, label=label, path=imported.files[0], encoding="", rows=len(frame))
+        src = Source(name, label, imported.files[0], rows=len(frame), fields=imported.fields.get(name))
         cells = frame.drop(columns="_row").astype(object).where(frame.drop(columns="_row").notna(), None)
         cells.index = frame["_row"].astype(int).to_numpy() - 2
         raw[name] = (cells, src)

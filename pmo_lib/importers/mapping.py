@@ -61,6 +61,7 @@ class Imported:
 
     tables: dict[str, pd.DataFrame]  # each with a "_row" column: the element's number in its kind
     labels: dict[str, str]  # table -> what the user sees, e.g. plan.xml[Task]
+    fields: dict[str, dict[str, str]] = field(default_factory=dict)  # table -> column -> the source's field name
     findings: list[Finding] = field(default_factory=list)
     mapped: list[dict] = field(default_factory=list)  # element, count, became
     files: list[Path] = field(default_factory=list)
@@ -97,7 +98,7 @@ def combine(parts: list[Imported]) -> Imported:
     """
     if len(parts) == 1:
         return parts[0]
-    out = Imported(tables={}, labels={})
+    out = Imported(tables={}, labels={}, fields=parts[0].fields)
     tables: dict[str, list[pd.DataFrame]] = {}
     for part in parts:
         for name, frame in part.tables.items():
