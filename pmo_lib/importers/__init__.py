@@ -29,7 +29,7 @@ __all__ = [
     "write_dataset",
 ]
 
-READERS = {".xml": "mspdi"}
+READERS = {".xml": "mspdi", ".xer": "xer"}
 
 
 def _kind(path: Path) -> str | None:

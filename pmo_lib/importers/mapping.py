@@ -88,6 +88,40 @@ def failed(path: Path, exc: SourceError) -> Imported:
     return out
 
 
+def _one_pool(parts: list[Imported]) -> list[Imported]:
+    """The people of several files as one pool: the same name is the same person in every file.
+
+    Each file numbers its resources on its own (UID 1 is someone else in each plan). The first
+    file a person appears in gives their id; in later files their bookings and leave are moved to
+    it, and a new person whose id is taken gets the id with the file's name after it.
+    """
+    taken: dict[str, str] = {}  # id -> name
+    by_name: dict[str, str] = {}  # name -> id
+    moved = []
+    for part in parts:
+        people = part.tables.get("resources")
+        if people is None or people.empty:
+            moved.append(part)
+            continue
+        remap, new_here = {}, []
+        for rid, name in zip(people["resource_id"].astype(str), people["name"].astype(str), strict=True):
+            known = name in by_name
+            if not known:
+                new = rid if rid not in taken else f"{rid}-{part.files[0].stem}"
+                taken[new], by_name[name] = name, new
+            remap[rid] = by_name[name]
+            new_here.append(not known)
+        tables = dict(part.tables)
+        ids = people["resource_id"].astype(str).map(remap)
+        tables["resources"] = people.assign(resource_id=ids)[pd.Series(new_here, index=people.index)]
+        for name in ("assignments", "leave"):
+            if name in tables and len(tables[name]):
+                frame = tables[name]
+                tables[name] = frame.assign(resource_id=frame["resource_id"].astype(str).map(remap))
+        moved.append(Imported(tables, part.labels, part.fields, part.findings, part.mapped, part.files))
+    return moved
+
+
 def combine(parts: list[Imported]) -> Imported:
     """Several imported files (each already checked on its own) as one portfolio: tables stacked, reports kept.
 
@@ -100,6 +134,7 @@ def combine(parts: list[Imported]) -> Imported:
         return parts[0]
     out = Imported(tables={}, labels={}, fields=parts[0].fields)
     tables: dict[str, list[pd.DataFrame]] = {}
+    parts = _one_pool(parts)
     for part in parts:
         for name, frame in part.tables.items():
             tables.setdefault(name, []).append(frame)

@@ -34,7 +34,7 @@ import numpy as np
 import pandas as pd
 
 from .mapping import Imported, Options
-from .mspdi_xml import minutes, parse
+from .mspdi_xml import PMO_LAB_ID, minutes, parse
 
 LINK_TYPES = {"0": "FF", "1": "FS", "2": "SF", "3": "SS"}
 ELAPSED = {"4", "6", "8", "10", "12", "36", "38", "40", "42", "44"}
@@ -109,7 +109,7 @@ def to_tables(path: Path, found: dict, options: Options) -> Imported:
     # ---- tasks
     raw = _frame(found["tasks"], ["UID", "Name", "WBS", "OutlineNumber", "OutlineLevel", "Summary", "Milestone",
                                   "Duration", "Start", "Finish", "ActualStart", "ActualFinish", "PercentComplete",
-                                  "Cost", "Active", "IsNull"])  # fmt: skip
+                                  "Cost", "Active", "IsNull", "ConstraintType", "ConstraintDate"])  # fmt: skip
     base = {r["ordinal"]: r["baselines"].get(str(options.baseline), {}) for r in found["tasks"]}
     blank = raw["IsNull"].eq("1")
     top = raw["UID"].eq("0")
@@ -122,6 +122,17 @@ def to_tables(path: Path, found: dict, options: Options) -> Imported:
     out.note("Task (blank row)", int(blank.sum()), "dropped")
     out.note("Task (inactive)", int(inactive.sum()), "dropped: MS Project does not schedule inactive tasks")
     t = raw[leaf].reset_index(drop=True)
+    _constraints(t, project, out)
+    ids = _own_ids(found)
+    if ids:  # a plan PMO Lab wrote: its task ids come back as they were
+        raw["UID"] = raw["UID"].map(lambda uid: ids.get(uid, uid))
+        t["UID"] = t["UID"].map(lambda uid: ids.get(uid, uid))
+        for rec in found["tasks"]:
+            rec["UID"] = ids.get(rec["UID"], rec["UID"])
+            for link in rec["links"]:
+                link["PredecessorUID"] = ids.get(link["PredecessorUID"], link["PredecessorUID"])
+        for rec in found["assignments"]:
+            rec["TaskUID"] = ids.get(rec["TaskUID"], rec["TaskUID"])
     duration = t["Duration"].map(minutes) / per_day
     milestone = t["Milestone"].eq("1")
     b_start = pd.Series([base[o].get("Start") for o in t["ordinal"]], dtype=object)
@@ -165,7 +176,8 @@ def to_tables(path: Path, found: dict, options: Options) -> Imported:
     resources, work = _resources(found["resources"], names, found["calendars"], out)
     out.tables["resources"] = resources
     out.tables["leave"] = _leave(found["calendars"], found["resources"], work, out)
-    out.tables["assignments"] = _assignments(found["assignments"], set(t["UID"]), work, pid, out)
+    spans = t.set_index("UID")[["Start", "Finish"]]
+    out.tables["assignments"] = _assignments(found["assignments"], spans, work, pid, out)
 
     # ---- the project row
     started = tasks["actual_start"].notna().any()
@@ -173,7 +185,10 @@ def to_tables(path: Path, found: dict, options: Options) -> Imported:
     dates = pd.to_datetime(tasks["baseline_start"], errors="coerce")
     ends = pd.to_datetime(tasks["baseline_finish"], errors="coerce")
     forecast = pd.to_datetime(_day(t["Finish"]), errors="coerce")
-    start = dates.min() if dates.notna().any() else pd.to_datetime(_day(pd.Series([project.get("StartDate")])))[0]
+    # the project's own start date is day 0 of its schedule (as in MS Project); else its first task's
+    start = pd.to_datetime(_day(pd.Series([project.get("StartDate")])), errors="coerce")[0]
+    if pd.isna(start) and dates.notna().any():
+        start = dates.min()
     out.tables["projects"] = pd.DataFrame(
         {
             "project_id": [pid],
@@ -192,6 +207,34 @@ def to_tables(path: Path, found: dict, options: Options) -> Imported:
     )
     out.note("Project", 1, f"one project, {pid}")
     return out
+
+
+def _constraints(t: pd.DataFrame, project: dict, out: Imported) -> None:
+    """Date constraints are not carried (PMO Lab schedules every task as soon as its links allow): count them.
+
+    A *start no earlier than* on or before the project start changes nothing and is not counted.
+    """
+    kind = t["ConstraintType"].fillna("0")
+    start = pd.to_datetime(_day(pd.Series([project.get("StartDate")])), errors="coerce")[0]
+    when = pd.to_datetime(_day(t["ConstraintDate"]), errors="coerce")
+    harmless = (kind == "0") | ((kind == "4") & (when <= start))
+    count = int((~harmless).sum())
+    out.note("Task (date constraint)", count, "constraint dropped: PMO Lab schedules as soon as the links allow")
+    if count:
+        out.finding("warning", "tasks",
+                    f"{count} task(s) have a date constraint (start no earlier than, must finish on ...), which PMO "
+                    "Lab does not carry; their dates follow from the links", "model a fixed date as a milestone "
+                    "with a link, or check those tasks' dates after the import")  # fmt: skip
+
+
+def _own_ids(found: dict) -> dict:
+    """UID -> PMO Lab task id, when the file was written by PMO Lab (Text1 aliased as its task id)."""
+    field_id = next((f["FieldID"] for f in found["fields"] if f["Alias"] == PMO_LAB_ID), None)
+    if field_id is None:
+        return {}
+    ids = {rec["UID"]: rec["fields"].get(field_id) for rec in found["tasks"]}
+    ids = {uid: value for uid, value in ids.items() if value}
+    return ids if len(set(ids.values())) == len(ids) else {}
 
 
 def _leaves(raw: pd.DataFrame, leaf: pd.Series, summary: pd.Series) -> dict[str, list[str]]:
@@ -400,21 +443,22 @@ def _leave(calendars: list[dict], resources: list[dict], work: set, out: Importe
     return pd.DataFrame(rows, columns=["resource_id", "start", "finish", "_row"])
 
 
-def _assignments(records: list[dict], tasks: set, work: set, pid: str, out: Imported) -> pd.DataFrame:
+def _assignments(records: list[dict], spans: pd.DataFrame, work: set, pid: str, out: Imported) -> pd.DataFrame:
+    """Work resources on tasks; an assignment without its own dates runs over its task's."""
     raw = _frame(records, ["UID", "TaskUID", "ResourceUID", "Units", "Start", "Finish", "Work"])
-    keep = raw["TaskUID"].isin(tasks) & raw["ResourceUID"].isin(work)
+    keep = raw["TaskUID"].isin(spans.index) & raw["ResourceUID"].isin(work)
     out.note("Assignment", int(keep.sum()), "assignments")
     out.note("Assignment (no resource, or not on a task)", int((~keep).sum()), "dropped")
     a = raw[keep].reset_index(drop=True)
     return pd.DataFrame(
         {
-            "assignment_id": "A" + a["UID"].astype(str),
+            "assignment_id": pid + "-A" + a["UID"].astype(str),  # unique across the files of one import
             "project_id": pid,
             "task_id": a["TaskUID"],
             "resource_id": a["ResourceUID"],
             "role": None,
-            "start": _day(a["Start"]),
-            "finish": _day(a["Finish"]),
+            "start": _day(a["Start"].fillna(a["TaskUID"].map(spans["Start"]))),
+            "finish": _day(a["Finish"].fillna(a["TaskUID"].map(spans["Finish"]))),
             "fte": _text_number(_number(a["Units"]).fillna(1.0), 3),
             "_row": a["ordinal"],
         }

@@ -32,6 +32,7 @@ _DURATION = re.compile(r"^-?P(?:(\d+(?:\.\d+)?)Y)?(?:(\d+(?:\.\d+)?)M)?(?:(\d+(?
 TASK_FIELDS = (
     "UID", "ID", "Name", "WBS", "OutlineNumber", "OutlineLevel", "Summary", "Milestone", "Duration",
     "Start", "Finish", "ActualStart", "ActualFinish", "PercentComplete", "Cost", "Active", "IsNull", "Notes",
+    "ConstraintType", "ConstraintDate",
 )  # fmt: skip
 RESOURCE_FIELDS = ("UID", "ID", "Name", "Type", "Group", "StandardRate", "MaxUnits", "CalendarUID", "IsNull")
 ASSIGNMENT_FIELDS = ("UID", "TaskUID", "ResourceUID", "Units", "Start", "Finish", "Work")
@@ -70,7 +71,9 @@ def _children(elem, name: str) -> list:
     return elem.findall(NS + name) + elem.findall(name)
 
 
-RECORDS = {"Task": "tasks", "Resource": "resources", "Assignment": "assignments", "Calendar": "calendars"}
+RECORDS = {"Task": "tasks", "Resource": "resources", "Assignment": "assignments", "Calendar": "calendars",
+           "ExtendedAttribute": "fields"}  # fmt: skip
+PMO_LAB_ID = "PMO Lab task id"  # the alias PMO Lab's own export gives Text1: the task ids it came from
 
 
 def parse(path: Path) -> dict:
@@ -80,12 +83,13 @@ def parse(path: Path) -> dict:
     from defusedxml import DefusedXmlException
     from defusedxml.ElementTree import iterparse
 
-    found = {"project": {}, "tasks": [], "resources": [], "assignments": [], "calendars": []}
+    found = {"project": {}, "tasks": [], "resources": [], "assignments": [], "calendars": [], "fields": []}
     make = {
         "Task": task_record,
         "Resource": resource_record,
         "Assignment": assignment_record,
         "Calendar": calendar_record,
+        "ExtendedAttribute": field_record,
     }
     depth = 0
     root_tag = None
@@ -140,11 +144,19 @@ def task_record(elem, ordinal: int) -> dict:
         number = _text(base, "Number") or "0"
         baselines[number] = {name: _text(base, name) for name in ("Start", "Finish", "Cost", "Work", "Duration")}
     record["baselines"] = baselines
+    record["fields"] = {
+        _text(value, "FieldID"): _text(value, "Value") for value in _children(elem, "ExtendedAttribute")
+    }
     record["links"] = [
         {name: _text(link, name) for name in ("PredecessorUID", "Type", "CrossProject", "LinkLag", "LagFormat")}
         for link in _children(elem, "PredecessorLink")
     ]
     return record
+
+
+def field_record(elem, ordinal: int) -> dict:
+    """A custom field the project defines (``Project/ExtendedAttributes/ExtendedAttribute``)."""
+    return {"FieldID": _text(elem, "FieldID"), "Alias": _text(elem, "Alias"), "ordinal": ordinal}
 
 
 def resource_record(elem, ordinal: int) -> dict:

@@ -32,7 +32,7 @@ ALL = "all"
 # module the report loads on the way, lazily imported ones too (pandera's backends, PIL's plugins), so that
 # none is left for the cells (tests/test_report_cli.py checks it)
 WARM_UP = (
-    "import pmo_lib.data, pmo_lib.reporting.sections, pmo_lib.reporting.charts, pmo_lib.reporting.tables, "
+    "import pmo_lib.data, pmo_lib.importers, pmo_lib.reporting.sections, pmo_lib.reporting.charts, pmo_lib.reporting.tables, "
     "pmo_lib.reporting.publish, pmo_lib.standards, pmo_lib.evm, "
     "pmo_lib.schedule_risk, pmo_lib.finance, pmo_lib.risk, pmo_lib.resources, pmo_lib.export, pmo_lib.calendar; "
     "import pandera.backends.pandas.register, pandera.backends.pandas.builtin_checks, "
