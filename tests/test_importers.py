@@ -268,7 +268,7 @@ def test_pmo_import_of_a_broken_plan_writes_nothing_and_exits_1(pmo, tmp_path):
     ("args", "words"),
     [
         (["missing.xml"], "no file or folder"),
-        (["tests/fixtures/mini"], "not an MS Project XML file"),
+        (["tests/fixtures/mini"], "not an MS Project XML (.xml) or P6 XER"),
     ],
 )
 def test_pmo_import_usage_errors_exit_2(pmo, tmp_path, args, words):
@@ -289,3 +289,64 @@ def test_pmo_validate_and_schedule_read_a_plan_directly(pmo):
     assert planned.returncode == 0, planned.stderr
     rows = planned.stdout.strip().splitlines()
     assert len(rows) == 6 and rows[1].startswith("office_move,2,2026-03-30,2026-04-01")
+
+
+# ---- Primavera P6 XER: the same office move, written by hand as P6 exports it (WBS, an LOE, a role)
+
+XER_PLAN = FIXTURES / "imports" / "office_move.xer"
+
+
+def test_the_hand_worked_xer_schedules_to_the_same_dates():
+    result = importers.validate(XER_PLAN)
+    assert result.ok, result.findings
+    got = schedule(result.portfolio).set_index("task_id")
+    assert got["early_start"].dt.strftime("%Y-%m-%d").tolist() == [
+        "2026-03-30", "2026-04-02", "2026-04-10", "2026-04-13", "2026-04-16"
+    ]  # fmt: skip
+    assert got["total_float"].tolist() == [0, 0, 0, 1, 0]
+    tasks = result.portfolio.tasks.set_index("task_id")
+    assert tasks["wbs"].fillna("").tolist() == ["1", "1", "2", "2", ""]  # the milestone sits on the project node
+    assert tasks.loc["A1020", "name"] == 'Fit-out, "phase 1"'
+    assert tasks.loc["A1010", "percent_complete"] == 40.0  # physical percent
+    assert tasks.loc["A1000", "percent_complete"] == 100.0  # completed
+    assert tasks.loc["A1020", "duration_days"] == 4.0  # 32 hours on an 8-hour calendar
+    assert result.portfolio.calendars["date"].tolist() == [pd.Timestamp("2026-04-03")]
+    people = result.portfolio.resources
+    assert people["name"].tolist() == ["Site lead"] and people["role"].tolist() == ["project_manager"]
+    report = result.imported.report().set_index("element")
+    assert report.loc["TASK (level of effort)", "count"] == 1
+    assert report.loc["RSRC (equipment or material)", "count"] == 1
+
+
+def _xer(tmp_path, drop=None, extra_field=None, header="ERMHDR\t19.12"):
+    lines = XER_PLAN.read_text(encoding="cp1252").splitlines()
+    lines[0] = header + lines[0][len("ERMHDR\t19.12") :] if header.startswith("ERMHDR") else header
+    if drop:
+        start = lines.index(f"%T\t{drop}")
+        end = next(i for i in range(start + 1, len(lines)) if lines[i].startswith(("%T", "%E")))
+        del lines[start:end]
+    if extra_field:
+        i = next(i for i, line in enumerate(lines) if line.startswith("%R\t3\t10\t102"))
+        lines[i] += "\tspilled"
+    path = tmp_path / "plan.xer"
+    path.write_text("\n".join(lines) + "\n", encoding="cp1252")
+    return path, lines
+
+
+def test_an_xer_without_its_task_table_is_refused(tmp_path):
+    path, _ = _xer(tmp_path, drop="TASK")
+    errors = only_errors(importers.validate(path))
+    assert len(errors) == 1 and "no TASK table" in errors[0].problem and errors[0].file == "plan.xer"
+
+
+def test_a_ragged_xer_row_is_named_by_its_line(tmp_path):
+    path, lines = _xer(tmp_path, extra_field=True)
+    errors = only_errors(importers.validate(path))
+    line = next(i + 1 for i, text in enumerate(lines) if text.startswith("%R\t3\t10\t102"))
+    assert len(errors) == 1 and errors[0].row == line and "fields" in errors[0].problem
+
+
+def test_a_file_that_is_not_an_xer_is_refused(tmp_path):
+    path, _ = _xer(tmp_path, header="PROJECT EXPORT")
+    errors = only_errors(importers.validate(path))
+    assert len(errors) == 1 and "not a Primavera P6 XER" in errors[0].problem

@@ -42,7 +42,7 @@ def data_option(fn):
         "--data",
         type=click.Path(path_type=Path),
         default=None,
-        help=f"Dataset folder (CSV files), .xlsx workbook or MS Project XML [default: {SAMPLE_HELP}].",
+        help=f"Dataset folder (CSV files), .xlsx workbook, MS Project XML or P6 XER [default: {SAMPLE_HELP}].",
     )(fn)
 
 
@@ -76,7 +76,7 @@ def format_findings(result, max_per_kind: int = 5) -> str:
     return "\n".join(lines)
 
 
-DATA_FORMS = "a folder of CSV files, an .xlsx workbook, or MS Project XML (a file or a folder of them)"
+DATA_FORMS = "a folder of CSV files, an .xlsx workbook, MS Project XML or Primavera P6 XER (a file or a folder of them)"
 
 
 def checked(command: str, path: Path, options=None):

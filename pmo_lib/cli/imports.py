@@ -1,4 +1,4 @@
-"""``pmo import``: a PMO's own files (MS Project XML) in, as a dataset folder PMO Lab reads."""
+"""``pmo import``: a PMO's own files (MS Project XML, Primavera P6 XER) in, as a dataset folder PMO Lab reads."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import click
 from .common import EXIT_DATA, EXIT_OK, checked, format_findings, usage_error
 
 
-@click.command("import", short_help="Turn MS Project XML files into a PMO Lab dataset folder.")
+@click.command("import", short_help="Turn MS Project XML or P6 XER files into a PMO Lab dataset folder.")
 @click.argument("sources", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--out", required=True, type=click.Path(path_type=Path), help="New dataset folder to write.")
 @click.option("--project-id", default=None, help="Project code, for one source file [default: the file's name].")
@@ -32,7 +32,7 @@ from .common import EXIT_DATA, EXIT_OK, checked, format_findings, usage_error
 )
 @click.option("--max-per-kind", default=5, show_default=True, help="Findings shown per kind of problem.")
 def import_(sources, out: Path, project_id, project_name, portfolio, hours_per_day, baseline, max_per_kind) -> None:
-    """Import SOURCES (MS Project XML files, or folders of them: one project per file) into a new dataset folder.
+    """Import SOURCES (MS Project .xml, P6 .xer, or folders of them) into a new dataset folder.
 
     Prints what was mapped and what was dropped (element, count, why). On bad input prints every
     finding, naming the file and the element, writes nothing and exits 1.
@@ -43,7 +43,9 @@ def import_(sources, out: Path, project_id, project_name, portfolio, hours_per_d
         if not source.exists():
             usage_error("import", f"no file or folder at {source}")
         if not is_source(source):
-            usage_error("import", f"{source} is not an MS Project XML file (.xml) or a folder of them")
+            usage_error(
+                "import", f"{source} is not an MS Project XML (.xml) or P6 XER (.xer) file, or a folder of them"
+            )
     if out.exists() and (not out.is_dir() or any(out.iterdir())):
         usage_error("import", f"--out {out} already exists and is not an empty folder; give a new folder")
     if (project_id or project_name) and (len(sources) > 1 or sources[0].is_dir()):

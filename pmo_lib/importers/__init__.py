@@ -1,14 +1,14 @@
-"""A PMO's own files in: MS Project XML (MSPDI), and the dataset forms; each checked like a dataset.
+"""A PMO's own files in: MS Project XML (MSPDI), Primavera P6 XER, and the dataset forms; each checked like a dataset.
 
 :func:`validate` takes any source PMO Lab reads — a dataset folder of CSV files, an ``.xlsx``
-workbook, an MS Project XML file (``.xml``), or a folder of MS Project XML files (one project
-per file) — and returns the same :class:`~pmo_lib.data.ValidationResult` as
+workbook, an MS Project XML file (``.xml``), a Primavera P6 export (``.xer``, one project per
+PROJECT row), or a folder of such files (one project per MS Project file) — and returns the same :class:`~pmo_lib.data.ValidationResult` as
 ``pmo_lib.data.validate``: every finding names the source file and the element (``plan.xml[Task]``
 row 12 is the twelfth ``Task`` element). :func:`load` raises one ``DataError`` with them all.
 :func:`read` gives the imported tables before the checks, with the mapping report.
 
 Modules: ``mapping`` (options, the imported tables, joining files), ``mspdi_xml`` (reading MS
-Project XML as a stream) and ``mspdi`` (its rules, each stated).
+Project XML as a stream) and ``mspdi`` (its rules, each stated), ``xer`` (Primavera P6).
 """
 
 from __future__ import annotations

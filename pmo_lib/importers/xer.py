@@ -302,7 +302,7 @@ def read(path: Path, options: Options | None = None) -> Imported:
             "team": None,
             "fte": "1",
             "_row": p["_line"],
-        }  # fmt: skip
+        }
     )
     booked = xer.get("TASKRSRC", empty(columns=["taskrsrc_id", "task_id", "rsrc_id", "target_qty_per_hr",
                                                 "target_start_date", "target_end_date", "_line"]))  # fmt: skip
@@ -350,8 +350,8 @@ def _constraints(t: pd.DataFrame, project: pd.DataFrame, out: Imported) -> None:
 
     A *start on or after* on or before the project's planned start changes nothing and is not counted.
     """
-    kind = t.get("cstr_type", pd.Series(None, index=t.index)).fillna("")
-    when = pd.to_datetime(_day(t.get("cstr_date", pd.Series(None, index=t.index))), errors="coerce")
+    kind = t.get("cstr_type", pd.Series(None, index=t.index, dtype=object)).astype(object).fillna("")
+    when = pd.to_datetime(_day(t.get("cstr_date", pd.Series(None, index=t.index, dtype=object))), errors="coerce")
     start = t["proj_id"].map(
         dict(
             zip(
@@ -361,7 +361,7 @@ def _constraints(t: pd.DataFrame, project: pd.DataFrame, out: Imported) -> None:
                 ),
                 strict=True,
             )
-        )  # fmt: skip
+        )
     )
     harmless = (kind == "") | ((kind == "CS_MSOA") & (when <= start))
     count = int((~harmless).sum())
