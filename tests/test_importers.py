@@ -268,7 +268,7 @@ def test_pmo_import_of_a_broken_plan_writes_nothing_and_exits_1(pmo, tmp_path):
     ("args", "words"),
     [
         (["missing.xml"], "no file or folder"),
-        (["tests/fixtures/mini"], "not an MS Project XML (.xml) or P6 XER"),
+        (["tests/fixtures/mini"], "not an MS Project XML (.xml), P6 XER"),
     ],
 )
 def test_pmo_import_usage_errors_exit_2(pmo, tmp_path, args, words):
@@ -350,3 +350,94 @@ def test_a_file_that_is_not_an_xer_is_refused(tmp_path):
     path, _ = _xer(tmp_path, header="PROJECT EXPORT")
     errors = only_errors(importers.validate(path))
     assert len(errors) == 1 and "not a Primavera P6 XER" in errors[0].problem
+
+
+# ---- Jira CSV: repeated headers, a multi-line description, epics as the WBS, Blocks links
+
+JIRA = FIXTURES / "imports" / "jira_export.csv"
+SPRINTS = {"Sprint 1": "2026-03-30", "Sprint 2": "2026-04-13", "Sprint 3": "2026-04-27"}
+
+
+@pytest.fixture(scope="module")
+def jira():
+    return importers.validate(JIRA, importers.Options(sprints=SPRINTS))
+
+
+def test_jira_issues_become_tasks_under_their_epics(jira):
+    assert jira.ok, jira.findings
+    tasks = jira.portfolio.tasks.set_index("task_id")
+    assert list(tasks.index) == ["PAY-2", "PAY-3", "PAY-4", "PAY-5", "PAY-6"]  # the epic PAY-1 is the WBS
+    assert tasks["wbs"].fillna("").tolist() == ["PAY-1", "PAY-1", "PAY-1", "", "PAY-1"]  # PAY-6 via its parent
+    # 57600 s at 8 h a day = 2 days; 5 points at 1 a day = 5 days; 86400 s = 3 days; no estimate = 1 day
+    assert tasks["duration_days"].tolist() == [2.0, 5.0, 3.0, 1.0, 1.0]
+    assert tasks["percent_complete"].tolist() == [100.0, 50.0, 0.0, 0.0, 0.0]  # "Waiting for vendor": its category
+    assert tasks.loc["PAY-2", "actual_finish"] == pd.Timestamp("2026-04-10")
+    # PAY-3 runs over sprints 1 and 2: from the first day of sprint 1 to the Friday of sprint 2's last week
+    assert (tasks.loc["PAY-3", "baseline_start"], tasks.loc["PAY-3", "baseline_finish"]) == (
+        pd.Timestamp("2026-03-30"),
+        pd.Timestamp("2026-04-24"),
+    )
+    assert any("neither an original estimate" in f.problem for f in jira.findings)
+
+
+def test_jira_blocks_links_in_both_directions_become_finish_to_start(jira):
+    deps = jira.portfolio.dependencies
+    pairs = set(zip(deps["predecessor_id"], deps["successor_id"], strict=True))
+    # PAY-2 blocks PAY-3 (outward on PAY-2 and inward on PAY-3: one link), PAY-2 and PAY-4 (the second
+    # repeated outward column), PAY-4 blocks PAY-5, PAY-5 is blocked by PAY-3; PAY-99 is not in the file
+    assert pairs == {("PAY-2", "PAY-3"), ("PAY-2", "PAY-4"), ("PAY-4", "PAY-5"), ("PAY-3", "PAY-5")}
+    assert set(deps["type"].astype(str)) == {"FS"}
+    assert any("not in the file" in f.problem for f in jira.findings)
+
+
+def test_jira_assignees_are_people_booked_over_their_sprints(jira):
+    people = jira.portfolio.resources
+    assert sorted(people["name"]) == ["Ada North", "Bo East"]
+    assert set(people["role"]) == {"team member"}
+    booked = jira.portfolio.assignments.set_index("task_id")
+    assert booked.loc["PAY-5", "start"] == pd.Timestamp("2026-04-27")
+    assert jira.portfolio.projects.loc[0, "baseline_start"] == pd.Timestamp("2026-03-30")
+
+
+def test_a_cycle_of_blocks_links_names_the_issue_rows(tmp_path):
+    text = JIRA.read_text(encoding="utf-8").replace("PAY-3,PAY-4,,", "PAY-3,PAY-4,PAY-5,")  # PAY-5 blocks PAY-2
+    path = tmp_path / "issues.csv"
+    path.write_text(text, encoding="utf-8")
+    errors = only_errors(importers.validate(path))
+    assert errors and all("loop" in f.problem for f in errors)
+    assert {f.file for f in errors} == {"issues.csv"}
+    # the rows are the lines the issues start on, after the epic row and the two-line description
+    assert {f.row for f in errors} <= {3, 5, 6, 7}
+
+
+def test_a_multi_line_description_does_not_shift_the_rows_after_it(tmp_path):
+    text = JIRA.read_text(encoding="utf-8").replace(",86400,", ",-86400,")  # PAY-4: a negative estimate
+    path = tmp_path / "issues.csv"
+    path.write_text(text, encoding="utf-8")
+    errors = only_errors(importers.validate(path, importers.Options(sprints=SPRINTS)))
+    assert len(errors) == 1 and errors[0].column == "Original Estimate"
+    lines = text.splitlines()
+    assert lines[errors[0].row - 1].startswith("Fraud checks,PAY-4")  # line 6: after PAY-2's two-line description
+    assert errors[0].row == 6
+
+
+def test_pmo_import_takes_the_jira_options(pmo, tmp_path):
+    out = tmp_path / "pay"
+    args = [
+        "import",
+        str(JIRA),
+        "--out",
+        str(out),
+        "--status-percent",
+        "Waiting for vendor=10",
+        "--jira-role",
+        "developer",
+    ]
+    for name, day in SPRINTS.items():
+        args += ["--sprint", f"{name}={day}"]
+    result = pmo(*args)
+    assert result.returncode == 0, result.stderr
+    portfolio = importers.load(out)
+    assert portfolio.tasks.set_index("task_id").loc["PAY-5", "percent_complete"] == 10.0
+    assert set(portfolio.resources["role"]) == {"developer"}
+    assert_refused(pmo("import", str(JIRA), "--out", str(tmp_path / "x"), "--sprint", "Sprint 1"), 2, "NAME=YYYY-MM-DD")

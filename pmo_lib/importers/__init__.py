@@ -2,13 +2,14 @@
 
 :func:`validate` takes any source PMO Lab reads — a dataset folder of CSV files, an ``.xlsx``
 workbook, an MS Project XML file (``.xml``), a Primavera P6 export (``.xer``, one project per
-PROJECT row), or a folder of such files (one project per MS Project file) — and returns the same :class:`~pmo_lib.data.ValidationResult` as
+PROJECT row), a Jira CSV export (``.csv`` with Jira's ``Issue key`` column, one project per Jira
+project), or a folder of such files (one project per MS Project file) — and returns the same :class:`~pmo_lib.data.ValidationResult` as
 ``pmo_lib.data.validate``: every finding names the source file and the element (``plan.xml[Task]``
 row 12 is the twelfth ``Task`` element). :func:`load` raises one ``DataError`` with them all.
 :func:`read` gives the imported tables before the checks, with the mapping report.
 
 Modules: ``mapping`` (options, the imported tables, joining files), ``mspdi_xml`` (reading MS
-Project XML as a stream) and ``mspdi`` (its rules, each stated), ``xer`` (Primavera P6).
+Project XML as a stream) and ``mspdi`` (its rules, each stated), ``xer`` (Primavera P6), ``jira`` (Jira CSV).
 """
 
 from __future__ import annotations
@@ -29,12 +30,19 @@ __all__ = [
     "write_dataset",
 ]
 
-READERS = {".xml": "mspdi", ".xer": "xer"}
+READERS = {".xml": "mspdi", ".xer": "xer", ".csv": "jira"}
 
 
 def _kind(path: Path) -> str | None:
     """The reader for a source file, or None for a dataset form (CSV folder, workbook)."""
-    return READERS.get(path.suffix.lower()) if path.is_file() else None
+    if not path.is_file():
+        return None
+    kind = READERS.get(path.suffix.lower())
+    if kind == "jira":
+        from .jira import looks_like_jira
+
+        return kind if looks_like_jira(path) else None
+    return kind
 
 
 def source_files(path: Path) -> list[Path]:

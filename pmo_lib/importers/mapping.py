@@ -43,7 +43,8 @@ class Options:
     working day, when the source does not give one [hours]; ``baseline``: which MS Project
     baseline (0-10) becomes the baseline dates and cost; ``status_percent``: Jira status ->
     percent complete; ``points_per_day``: Jira story points delivered per working day, for the
-    duration of an issue without an original estimate.
+    duration of an issue without an original estimate; ``sprints``: Jira sprint name -> its
+    first day, each ``sprint_weeks`` long; ``jira_role``: the role of Jira's assignees.
     """
 
     project_id: str | None = None
@@ -53,6 +54,9 @@ class Options:
     baseline: int = 0
     status_percent: dict = field(default_factory=lambda: dict(DEFAULT_STATUS_PERCENT))
     points_per_day: float = 1.0
+    sprints: dict = field(default_factory=dict)
+    sprint_weeks: int = 2
+    jira_role: str = "team member"
 
 
 @dataclass

@@ -250,7 +250,7 @@ def _format(frame: pd.DataFrame, name: str) -> pd.DataFrame:
             fmt = "%Y-%m" if col == "month" else "%Y-%m-%d"
             out[col] = s.dt.strftime(fmt)
         elif pd.api.types.is_bool_dtype(s):
-            out[col] = np.where(s, "true", "false")
+            out[col] = s.astype(object).map({True: "true", False: "false"})  # a blank flag stays blank
     return out
 
 
