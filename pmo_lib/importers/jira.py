@@ -239,7 +239,7 @@ def read(path: Path, options: Options | None = None) -> Imported:
             "type": "FS",
             "lag_days": "0",
             "_row": deps["_row"],
-        }  # fmt: skip
+        }
     )
 
     # people
@@ -253,7 +253,7 @@ def read(path: Path, options: Options | None = None) -> Imported:
             "role": options.jira_role,
             "fte": "1",
             "_row": [first_row[p] for p in people],
-        }  # fmt: skip
+        }
     )
     out.note("Assignee", len(people), f"resources (role '{options.jira_role}')")
     booked = t.dropna(subset=["assignee"])
