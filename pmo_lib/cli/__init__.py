@@ -1,7 +1,7 @@
 """The ``pmo`` command: a thin shell over the library, one small module per command group.
 
 - :mod:`~pmo_lib.cli.data`: ``validate``, ``synth``
-- :mod:`~pmo_lib.cli.imports`: ``import``; :mod:`~pmo_lib.cli.exports`: ``export``
+- :mod:`~pmo_lib.cli.imports`: ``import``; :mod:`~pmo_lib.cli.exports`: ``export``, ``export-template``
 - :mod:`~pmo_lib.cli.analysis`: ``schedule``, ``evm``, ``risk``
 - :mod:`~pmo_lib.cli.reports`: ``report``, ``check``
 - :mod:`~pmo_lib.cli.planning`: ``whatif``
@@ -23,7 +23,7 @@ from .analysis import evm, risk, schedule
 from .common import EXIT_DATA, EXIT_OK, EXIT_USAGE, format_findings
 from .data import synth, validate
 from .demand import select
-from .exports import export
+from .exports import export, export_template
 from .imports import import_
 from .learning import exercises, tour
 from .planning import whatif
@@ -36,7 +36,22 @@ def main() -> None:
     """PMO Lab: check portfolio data, make reports, plan resources."""
 
 
-for command in (validate, synth, import_, export, schedule, evm, risk, report, check, exercises, whatif, select, tour):
+for command in (
+    validate,
+    synth,
+    import_,
+    export,
+    export_template,
+    schedule,
+    evm,
+    risk,
+    report,
+    check,
+    exercises,
+    whatif,
+    select,
+    tour,
+):
     main.add_command(command)
 
 __all__ = ["EXIT_DATA", "EXIT_OK", "EXIT_USAGE", "format_findings", "main"]

@@ -108,3 +108,22 @@ def _write_plans(portfolio, wanted, dates, early, out: Path, single: bool, hours
         shutil.rmtree(work, ignore_errors=True)
         raise
     return [out / p.name for p in written]
+
+
+@click.command("export-template", short_help="Write the Excel intake workbook (empty, or holding a dataset).")
+@click.argument("out", type=click.Path(path_type=Path))
+@click.option("--data", type=click.Path(path_type=Path), default=None,
+              help="Fill it with this dataset's tables (any form PMO Lab reads) [default: empty].")  # fmt: skip
+def export_template(out: Path, data) -> None:
+    """Write OUT.xlsx: one sheet per table with the data dictionary's headers, drop-down lists for fixed
+    values, date formats and a Notes sheet. Filled in, it loads with `pmo validate OUT.xlsx` as it is.
+    """
+    from ..exporters.template import write
+
+    if out.suffix.lower() != ".xlsx":
+        usage_error("export-template", "give OUT as a file name ending in .xlsx")
+    portfolio = None if data is None else load_or_exit("export-template", data)
+    write(out, portfolio)
+    filled = "empty" if portfolio is None else f"holding {len(portfolio.projects)} project(s)"
+    click.echo(f"Wrote {out} ({filled}); fill it in and check it with: pmo validate {out}")
+    sys.exit(EXIT_OK)

@@ -211,10 +211,12 @@ def read_workbook(path: Path, out: Collector) -> Raw:
         )
         return {}
     try:
-        sheets = pd.read_excel(path, sheet_name=None, dtype=object, engine="openpyxl", header=0)
+        # header=None keeps a repeated header name as it is (the checks name it); row 1 is the header
+        sheets = pd.read_excel(path, sheet_name=None, dtype=object, engine="openpyxl", header=None)
     except Exception as exc:  # openpyxl raises many types for damaged files
         out.add("error", wb_src, f"the workbook could not be read ({exc})", "open it in Excel and save it again")
         return {}
+    uncached = _formulas_without_values(path, sheets)
     tables: Raw = {}
     for sheet, frame in sheets.items():
         name = canonical_header(sheet)
@@ -222,10 +224,53 @@ def read_workbook(path: Path, out: Collector) -> Raw:
         if name not in TABLES:
             out.add("note", src, f"sheet '{sheet}' is not a PMO Lab table and was ignored", "nothing to do", table="")
             continue
-        # pandas names an empty header cell "Unnamed: 3"; make it blank like a CSV's
-        frame = frame.rename(columns=lambda c: "" if str(c).startswith("Unnamed:") else str(c))
+        if frame.empty:
+            frame = pd.DataFrame()
+        else:
+            header = ["" if pd.isna(c) else str(c) for c in frame.iloc[0]]
+            frame = frame.iloc[1:].set_axis(header, axis=1)
+            frame.index = frame.index - 1  # index + 2 is the row in the sheet, as for a CSV
+        cells = uncached.get(sheet, [])
+        if cells:
+            shown = ", ".join(cells[:10]) + (" ..." if len(cells) > 10 else "")
+            out.add(
+                "error",
+                src,
+                f"{len(cells)} formula cell(s) have no saved value ({shown}); PMO Lab reads values, not formulas",
+                "open the workbook in Excel and save it (Excel stores each formula's value), or paste the values",
+                table=name,
+            )
         tables[name] = (frame.map(_xlsx_cell).astype(object), src)
     return tables
+
+
+def _formulas_without_values(path: Path, sheets: dict) -> dict[str, list[str]]:
+    """Sheet -> the cells (``B7`` ...) that hold a formula but no saved value (a workbook written by a script).
+
+    Only looked for when a sheet's XML has a formula at all, so a plain workbook is read once.
+    """
+    with zipfile.ZipFile(path) as zf:
+        sheets_xml = [zf.read(i) for i in zf.namelist() if i.startswith("xl/worksheets/sheet")]
+    if not any(b"<f>" in xml or b"<f " in xml for xml in sheets_xml):
+        return {}
+    from openpyxl import load_workbook
+
+    found: dict[str, list[str]] = {}
+    book = load_workbook(path, read_only=True, data_only=False)
+    try:
+        for ws in book.worksheets:
+            values = sheets.get(ws.title)
+            for row in ws.iter_rows():
+                for cell in row:
+                    if cell.data_type != "f" or values is None:
+                        continue
+                    r, c = cell.row - 1, cell.column - 1
+                    cached = values.iat[r, c] if r < values.shape[0] and c < values.shape[1] else None
+                    if cached is None or (isinstance(cached, float) and np.isnan(cached)):
+                        found.setdefault(ws.title, []).append(cell.coordinate)
+    finally:
+        book.close()
+    return found
 
 
 def table_files(path: Path, out: Collector) -> dict[str, Path]:
