@@ -257,52 +257,51 @@ def _leaves(raw: pd.DataFrame, leaf: pd.Series, summary: pd.Series) -> dict[str,
 
 
 def _links(records, raw, leaf, summary, leaves_of, pid: str, per_day: float, out: Imported) -> pd.DataFrame:
-    rows = []
-    n = 0
-    kind = dict(zip(raw["UID"], np.where(summary, "summary", np.where(leaf, "task", "other")), strict=False))
-    dropped = {"cross": 0, "summary": 0, "moved": 0, "elapsed": 0}
-    for rec in records:
-        succ = rec["UID"]
-        for link in rec["links"]:
-            n += 1
-            pred, code = link["PredecessorUID"], LINK_TYPES.get(link["Type"] or "1")
-            if link["CrossProject"] == "1":
-                dropped["cross"] += 1
-                continue
-            if kind.get(succ) not in ("task", "summary") or code is None:
-                if code is None:
-                    out.finding("error", "dependencies", "the link Type is not 0 (FF), 1 (FS), 2 (SF) or 3 (SS)",
-                                "save the plan again from the scheduling tool", row=n, column="Type",
-                                value=link["Type"])  # fmt: skip
-                continue
-            lag_format = link["LagFormat"] or "7"
-            tenths = _number(pd.Series([link["LinkLag"] or "0"])).iloc[0]
-            if lag_format in PERCENT and tenths:
-                out.finding("error", "dependencies",
-                            f"the link from task {pred} to task {succ} has a percent lag, which PMO Lab cannot carry",
-                            "give the lag in days in the scheduling tool (Task Information > Predecessors)",
-                            row=n, column="LinkLag", value=f"{tenths / 10:g}")  # fmt: skip
-                continue
-            lag = (tenths / 10) / per_day if pd.notna(tenths) else 0.0
-            if lag_format in ELAPSED and tenths:
-                lag = (tenths / 10) / (24 * 60) * WORKING_PER_ELAPSED
-                dropped["elapsed"] += 1
-            preds, succs = [pred], [succ]
-            if kind.get(pred) == "summary":
-                if code not in ("FS", "FF"):
-                    dropped["summary"] += 1
-                    continue
-                preds = leaves_of.get(pred, [])
-            if kind.get(succ) == "summary":
-                if code not in ("FS", "SS"):
-                    dropped["summary"] += 1
-                    continue
-                succs = leaves_of.get(succ, [])
-            if preds != [pred] or succs != [succ]:
-                dropped["moved"] += 1
-            rows.extend((p, s, code, lag, n) for p in preds for s in succs if p != s)
-    links = pd.DataFrame(rows, columns=["predecessor_id", "successor_id", "type", "lag", "_row"])
-    links = links.drop_duplicates(["predecessor_id", "successor_id"])
+    """The PredecessorLink elements as dependencies, whole columns at a time (the rules: module notes)."""
+    flat = [(rec["UID"], *(link[k] for k in ("PredecessorUID", "Type", "CrossProject", "LinkLag", "LagFormat")))
+            for rec in records for link in rec["links"]]  # fmt: skip
+    links = pd.DataFrame(flat, columns=["succ", "pred", "Type", "CrossProject", "LinkLag", "LagFormat"], dtype=object)
+    links["_row"] = np.arange(1, len(links) + 1)  # the n-th PredecessorLink of the file
+    n = len(links)
+    kind = pd.Series(np.where(summary, "summary", np.where(leaf, "task", "other")), index=raw["UID"].to_numpy())
+    kind = kind[~kind.index.duplicated()]
+    code = links["Type"].fillna("1").map(LINK_TYPES)
+    cross = links["CrossProject"].eq("1")
+    bad_type = code.isna() & ~cross
+    for _, link in links[bad_type].iterrows():  # only the broken ones
+        out.finding("error", "dependencies", "the link Type is not 0 (FF), 1 (FS), 2 (SF) or 3 (SS)",
+                    "save the plan again from the scheduling tool", row=int(link["_row"]), column="Type",
+                    value=link["Type"])  # fmt: skip
+    succ_kind = links["succ"].map(kind)
+    pred_kind = links["pred"].map(kind)
+    keep = ~cross & ~bad_type & succ_kind.isin(["task", "summary"])
+    fmt = links["LagFormat"].fillna("7")
+    tenths = _number(links["LinkLag"].fillna("0")).fillna(0.0)
+    percent = keep & fmt.isin(list(PERCENT)) & (tenths != 0)
+    for _, link in links[percent].iterrows():
+        out.finding("error", "dependencies",
+                    f"the link from task {link['pred']} to task {link['succ']} has a percent lag, which PMO Lab cannot "
+                    "carry", "give the lag in days in the scheduling tool (Task Information > Predecessors)",
+                    row=int(link["_row"]), column="LinkLag", value=f"{tenths[_] / 10:g}")  # fmt: skip
+    keep &= ~percent
+    elapsed = fmt.isin(list(ELAPSED)) & (tenths != 0)
+    lag = np.where(elapsed, tenths / 10 / (24 * 60) * WORKING_PER_ELAPSED, tenths / 10 / per_day)
+    links = links.assign(type=code, lag=lag)
+    from_summary = pred_kind.eq("summary")
+    to_summary = succ_kind.eq("summary")
+    inexact = (from_summary & ~code.isin(["FS", "FF"])) | (to_summary & ~code.isin(["FS", "SS"]))
+    dropped_summary = int((keep & inexact).sum())
+    keep &= ~inexact
+    moved = keep & (from_summary | to_summary)
+    chosen = links[keep].copy()
+    chosen["pred"] = [
+        leaves_of.get(p, []) if k else [p] for p, k in zip(chosen["pred"], from_summary[keep], strict=True)
+    ]
+    chosen["succ"] = [leaves_of.get(x, []) if k else [x] for x, k in zip(chosen["succ"], to_summary[keep], strict=True)]
+    chosen = chosen.explode("pred").explode("succ").dropna(subset=["pred", "succ"])
+    chosen = chosen[chosen["pred"] != chosen["succ"]].drop_duplicates(["pred", "succ"])
+    dropped = {"cross": int(cross.sum()), "summary": dropped_summary, "moved": int(moved.sum()),
+               "elapsed": int((keep & elapsed).sum())}  # fmt: skip
     out.note("PredecessorLink", n - dropped["cross"] - dropped["summary"], "dependencies")
     out.note("PredecessorLink (summary task)", dropped["moved"], "moved to the tasks under the summary task")
     out.note("PredecessorLink (summary task, SS/SF/FF)", dropped["summary"],
@@ -322,13 +321,13 @@ def _links(records, raw, leaf, summary, leaves_of, pid: str, per_day: float, out
     return pd.DataFrame(
         {
             "project_id": pid,
-            "predecessor_id": links["predecessor_id"],
-            "successor_id": links["successor_id"],
-            "type": links["type"],
-            "lag_days": _text_number(links["lag"].astype(float)),
-            "_row": links["_row"],
+            "predecessor_id": chosen["pred"],
+            "successor_id": chosen["succ"],
+            "type": chosen["type"],
+            "lag_days": _text_number(chosen["lag"].astype(float)),
+            "_row": chosen["_row"],
         }
-    )
+    ).reset_index(drop=True)
 
 
 def _span(raw: pd.DataFrame) -> pd.DatetimeIndex:

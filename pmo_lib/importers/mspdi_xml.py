@@ -107,6 +107,8 @@ def parse(path: Path) -> dict:
                             )
                     continue
                 depth -= 1
+                if depth > 2:  # inside a record: read when the record closes
+                    continue
                 tag = _local(elem.tag)
                 if depth == 2 and tag in make:  # Project/Tasks/Task and the like
                     kind = found[RECORDS[tag]]

@@ -47,6 +47,15 @@ MILESTONES = {"TT_Mile", "TT_FinMile"}
 NOT_TASKS = {"TT_WBS": "WBS summary", "TT_LOE": "level of effort"}
 READ = ("PROJECT", "PROJWBS", "TASK", "TASKPRED", "CALENDAR", "RSRC", "TASKRSRC", "RSRCROLE", "ROLES")
 EXCEL_EPOCH = pd.Timestamp("1899-12-30")
+# the fields read from each table (P6 writes many more); a table not named here keeps all of them
+USED = {
+    "TASK": {"task_id", "proj_id", "wbs_id", "clndr_id", "task_type", "status_code", "task_code", "task_name",
+             "complete_pct_type", "phys_complete_pct", "target_drtn_hr_cnt", "remain_drtn_hr_cnt", "act_start_date",
+             "act_end_date", "target_start_date", "target_end_date", "cstr_type", "cstr_date"},
+    "TASKPRED": {"task_id", "pred_task_id", "proj_id", "pred_proj_id", "pred_type", "lag_hr_cnt"},
+    "TASKRSRC": {"taskrsrc_id", "task_id", "proj_id", "rsrc_id", "target_qty_per_hr", "target_start_date",
+                 "target_end_date"},
+}  # fmt: skip
 PROJECT_CALENDAR = "standard"
 FIELDS = {
     "tasks": {"task_id": "task_code", "name": "task_name", "duration_days": "target_drtn_hr_cnt",
@@ -72,7 +81,8 @@ def _decode(raw: bytes) -> str:
 
 def tables(path: Path, out: Imported) -> dict[str, pd.DataFrame]:
     """The XER's tables as text frames with a ``_line`` column (the line in the file); ragged rows reported."""
-    lines = _decode(Path(path).read_bytes()).splitlines()
+    # a quote inside text is written twice (as MPXJ and P6 exports do): one pass over the whole text
+    lines = _decode(Path(path).read_bytes()).replace('""', '"').splitlines()
     if not lines or not lines[0].startswith("ERMHDR"):
         raise SourceError(
             "the file does not start with ERMHDR: it is not a Primavera P6 XER export",
@@ -113,9 +123,10 @@ def tables(path: Path, out: Imported) -> dict[str, pd.DataFrame]:
         if len(ragged) > 20:
             out.finding("error", "", f"{len(ragged) - 20} more {name} rows with the wrong number of fields",
                         "export the file again from P6")  # fmt: skip
-        frame = pd.DataFrame(rows, columns=fields, dtype=object)
-        # a quote inside text is written twice (as MPXJ and P6 exports do); a cell of nothing is blank
-        frame = frame.apply(lambda col: col.str.replace('""', '"', regex=False)).replace("", None)
+        wanted = [i for i, f in enumerate(fields) if f in USED.get(name, fields)]
+        cells = np.array(rows, dtype=object).reshape(len(rows), len(fields))[:, wanted]
+        frame = pd.DataFrame(cells, columns=[fields[i] for i in wanted], dtype=object)
+        frame = frame.where(frame != "", None)  # a cell of nothing is blank
         frame["_line"] = where
         found[name] = frame
     for name, count in skipped.items():
@@ -137,7 +148,10 @@ def _num(values: pd.Series) -> pd.Series:
 
 
 def _text(values: pd.Series, digits: int = 4) -> pd.Series:
-    return values.round(digits).map(lambda v: None if pd.isna(v) else f"{v:.{digits}f}".rstrip("0").rstrip("."))
+    """Numbers as the text a CSV would hold (``2.5``, ``3``), blank for missing; whole columns at once."""
+    values = pd.Series(values, dtype=float).round(digits)
+    text = values.astype(str).str.replace(r"\.0$", "", regex=True)
+    return text.where(values.notna(), None).astype(object)
 
 
 _DAY = re.compile(r"\(0\|\|([1-7])\(\)\((.*?)\)\)(?=\(0\|\|[1-7]\(\)|\)\)\(0\|\|Exceptions|\)\)\)|$)")
