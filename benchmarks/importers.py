@@ -20,11 +20,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
-from harness import compare, print_results  # noqa: E402
+import mpxj_oracle as oracle
+from harness import compare, print_results
 
-import mpxj_oracle as oracle  # noqa: E402
-from pmo_lib import importers  # noqa: E402
-from pmo_lib.importers import mspdi, xer  # noqa: E402
+from pmo_lib import importers
+from pmo_lib.importers import mspdi, xer
 
 
 def big_plan(tasks: int, seed: int = 15):
@@ -108,7 +108,7 @@ def main() -> int:
             "bare iterparse",
             repeat=args.repeat,
             target=3.0,
-        ),  # fmt: skip
+        ),
         compare(
             "MSPDI read (PMO Lab)",
             lambda: mspdi.read(xml),
@@ -116,7 +116,7 @@ def main() -> int:
             "MPXJ MSPDIReader",
             repeat=args.repeat,
             target=1.0,
-        ),  # fmt: skip
+        ),
         compare(
             "XER read (PMO Lab)",
             lambda: xer.read(xer_file),
@@ -124,7 +124,7 @@ def main() -> int:
             "bare csv read",
             repeat=args.repeat,
             target=3.0,
-        ),  # fmt: skip
+        ),
         compare(
             "XER read (PMO Lab)",
             lambda: xer.read(xer_file),
@@ -132,14 +132,14 @@ def main() -> int:
             "MPXJ XER reader",
             repeat=args.repeat,
             target=1.0,
-        ),  # fmt: skip
+        ),
         compare(
             "pmo validate big.xml (all checks)",
             lambda: importers.validate(xml),
             lambda: bare_xml(xml),
             "bare iterparse",
             repeat=args.repeat,
-        ),  # fmt: skip
+        ),
     ]
     return print_results(results)
 
