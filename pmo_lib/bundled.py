@@ -2,7 +2,7 @@
 
 An installed PMO Lab (``pip install pmo-lab``, a wheel) carries them as package data in
 ``pmo_lib/_bundle/``, laid out as in the repository: ``datasets/sample`` (the sample portfolio and
-its scenarios), ``standards`` (the default standard), ``notebooks`` (the report, what-if, tour,
+its scenarios), ``datasets/examples`` (plans in MS Project, P6 and Jira form), ``standards`` (the default standard), ``notebooks`` (the report, what-if, tour,
 standards and set-up notebooks the CLI runs) and ``exercises`` (the learner notebooks). The build
 copies them there (``setup.py``). In a checkout (an editable install, ``make setup``) there is no
 ``_bundle`` and the repository's own folders are used, so what a developer edits is what runs.
@@ -22,6 +22,7 @@ from pathlib import Path
 #: The folders a build copies into the package, with the files of each that ship (``setup.py`` reads it).
 CONTENTS = {
     "datasets/sample": ("*.csv", "scenarios/*.yaml"),
+    "datasets/examples": ("*.xml", "*.xer", "*.csv"),
     "standards": ("*.yaml",),
     "notebooks": ("*.ipynb",),
     "exercises": ("*.ipynb", "README.md"),
@@ -47,6 +48,12 @@ def sample_data() -> Path:
     return root() / "datasets" / "sample"
 
 
+def examples_dir() -> Path:
+    """Small plans in the tools' own formats, to try the importers on: ``office_move.xml`` (MS Project),
+    ``office_move.xer`` (Primavera P6) and ``jira_export.csv`` (Jira)."""
+    return root() / "datasets" / "examples"
+
+
 def standards_dir() -> Path:
     """The folder of the standards PMO Lab ships (``default.yaml``)."""
     return root() / "standards"
@@ -62,4 +69,13 @@ def exercises_dir() -> Path:
     return root() / "exercises"
 
 
-__all__ = ["CONTENTS", "exercises_dir", "is_installed", "notebooks_dir", "root", "sample_data", "standards_dir"]
+__all__ = [
+    "CONTENTS",
+    "examples_dir",
+    "exercises_dir",
+    "is_installed",
+    "notebooks_dir",
+    "root",
+    "sample_data",
+    "standards_dir",
+]

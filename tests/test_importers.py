@@ -22,12 +22,13 @@ import textwrap
 
 import pandas as pd
 import pytest
-from conftest import FIXTURES, assert_refused
+from conftest import assert_refused
 
 from pmo_lib import importers
+from pmo_lib.bundled import examples_dir
 from pmo_lib.schedule import schedule
 
-PLAN = FIXTURES / "imports" / "office_move.xml"
+PLAN = examples_dir() / "office_move.xml"
 
 
 @pytest.fixture(scope="module")
@@ -293,7 +294,7 @@ def test_pmo_validate_and_schedule_read_a_plan_directly(pmo):
 
 # ---- Primavera P6 XER: the same office move, written by hand as P6 exports it (WBS, an LOE, a role)
 
-XER_PLAN = FIXTURES / "imports" / "office_move.xer"
+XER_PLAN = examples_dir() / "office_move.xer"
 
 
 def test_the_hand_worked_xer_schedules_to_the_same_dates():
@@ -354,7 +355,7 @@ def test_a_file_that_is_not_an_xer_is_refused(tmp_path):
 
 # ---- Jira CSV: repeated headers, a multi-line description, epics as the WBS, Blocks links
 
-JIRA = FIXTURES / "imports" / "jira_export.csv"
+JIRA = examples_dir() / "jira_export.csv"
 SPRINTS = {"Sprint 1": "2026-03-30", "Sprint 2": "2026-04-13", "Sprint 3": "2026-04-27"}
 
 

@@ -100,6 +100,17 @@ def test_validate_and_check_run_on_the_bundled_sample_from_any_folder(installed)
     assert "Compliance: " in checked.stdout
 
 
+def test_the_bundled_example_plans_import_from_any_folder(installed):
+    _, python, work, env = installed
+    code = "import pmo_lib.bundled as b; print(b.examples_dir())"
+    out = subprocess.run([str(python), "-c", code], cwd=work, env=env, capture_output=True, text=True, check=True)
+    examples = Path(out.stdout.strip())
+    assert "_bundle" in str(examples)
+    for name in ("office_move.xml", "office_move.xer", "jira_export.csv"):
+        done = _run(installed, "validate", str(examples / name))
+        assert "0 error(s)" in done.stdout, name
+
+
 def test_the_monthly_report_has_the_same_numbers_as_the_checkout(installed):
     *_, work, _ = installed
     done = _run(installed, "report", "--month", "2026-10", "--portfolio", "Digital Services")
