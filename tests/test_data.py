@@ -543,3 +543,66 @@ def test_row_rules(tmp_path, file, old, new, severity, row, column, problem):
     f.write_text(f.read_text().replace(old, new))
     found = [x for x in data.validate(tmp_path / "d").findings if x.severity == severity]
     assert has(found, file, row, column, problem), "\n".join(map(str, found))
+
+
+# ---- gaps real exports hit: a missing column that changes the numbers, multi-line cells, ragged rows
+
+
+def _mini_copy(tmp_path) -> Path:
+    target = tmp_path / "data"
+    shutil.copytree(FIXTURES / "mini", target)
+    return target
+
+
+@pytest.mark.parametrize(
+    ("table", "column", "consequence"),
+    [
+        ("tasks", "percent_complete", "earned value (EV) is 0"),
+        ("tasks", "planned_cost", "planned and earned value (PV, EV) are 0"),
+        ("projects", "budget", "budget at completion (BAC)"),
+    ],
+)
+def test_a_missing_column_that_changes_the_numbers_is_a_warning_with_its_consequence(tmp_path, table, column,
+                                                                                      consequence):  # fmt: skip
+    folder = _mini_copy(tmp_path)
+    path = folder / f"{table}.csv"
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False).drop(columns=column)
+    frame.to_csv(path, index=False)
+    result = data.validate(folder)
+    assert result.ok
+    said = [f for f in result.findings if f.column == column and f.severity == "warning"]
+    assert len(said) == 1 and consequence in said[0].problem and said[0].file == f"{table}.csv"
+
+
+def test_no_warning_when_the_column_is_there_but_blank(tmp_path):
+    folder = _mini_copy(tmp_path)
+    assert not any("there is no" in f.problem for f in data.validate(folder).findings)
+
+
+def test_a_multi_line_cell_does_not_shift_the_rows_reported_after_it(tmp_path):
+    folder = _mini_copy(tmp_path)
+    path = folder / "tasks.csv"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    cells = lines[1].split(",")
+    cells[2] = '"Kick-off,\nsecond line of the name"'  # row 2 of the sheet now spans two lines of text
+    lines[1] = ",".join(cells)
+    cells = lines[3].split(",")
+    cells[4] = "ten"  # row 4 of the sheet
+    lines[3] = ",".join(cells)
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    errors = [f for f in data.validate(folder).findings if f.severity == "error"]
+    assert [(f.row, f.column, f.value) for f in errors] == [(4, "duration_days", "ten")]
+
+
+def test_a_ragged_row_is_reported_once_not_again_where_other_tables_refer_to_it(tmp_path):
+    folder = _mini_copy(tmp_path)
+    path = folder / "tasks.csv"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    row = next(i for i, line in enumerate(lines) if line.startswith("P002,T1,"))
+    lines[row] += ",spare,spare"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    deps = pd.read_csv(folder / "dependencies.csv", dtype=str)
+    assert ((deps["project_id"] == "P002") & (deps["predecessor_id"] == "T1")).any()  # something refers to it
+    errors = [f for f in data.validate(folder).findings if f.severity == "error"]
+    assert len(errors) == 1 and errors[0].file == "tasks.csv" and errors[0].row == row + 1
+    assert "values but the header has" in errors[0].problem

@@ -321,6 +321,15 @@ def check_links(name: str, tables, sources, broken: dict[str, set], out: Collect
             continue
         missing = np.zeros(len(frame), dtype=bool)
         missing[rows[~found]] = True
+        dropped = sources[fk.table].dropped_keys if fk.table in sources else set()
+        if dropped and tuple(fk.ref_columns) == TABLES[fk.table].key:
+            # a row of the other table that could not be read was reported there; its references are not
+            # reported again as unknown codes (only the few failing rows are looked at)
+            where = np.flatnonzero(missing)
+            keys = list(zip(*(frame[c].astype(str).to_numpy()[where] for c in fk.columns), strict=True))
+            missing[where[[key in dropped for key in keys]]] = False
+            if not missing.any():
+                continue
         failed[fk.columns] = missing
         bad = frame[missing]
         ref_label = sources[fk.table].label if fk.table in sources else f"{fk.table} (absent)"

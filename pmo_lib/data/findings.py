@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -25,6 +25,7 @@ class Source:
     delimiter: str = ","
     rows: int = 0
     fields: dict | None = None  # an imported table: column -> the source's own field name, shown in findings
+    dropped_keys: set = field(default_factory=set)  # keys of rows left out as unreadable (reported once, there)
 
 
 class Collector:

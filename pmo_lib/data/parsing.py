@@ -157,6 +157,18 @@ def _typed_by_reader(series: pd.Series, kind: str) -> bool:
     return kind == "date" and pd.api.types.is_datetime64_any_dtype(series)
 
 
+# optional columns whose absence changes the numbers: said once per file, never a silent zero
+CONSEQUENCES = {
+    "tasks": {
+        "percent_complete": "every task counts as 0 % complete, so earned value (EV) is 0 and no progress is scheduled",
+        "planned_cost": "no task has a planned cost, so planned and earned value (PV, EV) are 0",
+        "baseline_finish": "no task has a baseline finish, so slippage against the baseline cannot be measured",
+    },
+    "financials": {"actual": "no month has an actual cost, so AC is 0 and CPI and EAC cannot be trusted"},
+    "projects": {"budget": "no project has a budget at completion (BAC), so cost variance cannot be measured"},
+}
+
+
 def parse_columns(
     raw: pd.DataFrame, spec: TableSpec, src: Source, out: Collector, enc: Encoder | None = None
 ) -> tuple[pd.DataFrame, set, dict]:
@@ -212,6 +224,16 @@ def parse_columns(
             row=1,
             column=name,
         )
+    for name, consequence in CONSEQUENCES.get(spec.name, {}).items():
+        if name not in frame.columns and len(frame):
+            out.add(
+                "warning",
+                src,
+                f"there is no {name} column: {consequence}",
+                f"add a column headed '{name}' ({spec.columns[name].description})",
+                row=1,
+                column=name,
+            )
     extra = [c for c in frame.columns if c not in spec.columns]
     if extra:
         out.add(

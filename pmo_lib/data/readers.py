@@ -56,7 +56,7 @@ def _header(head: bytes, encoding: str, delimiter: str | None = None) -> tuple[l
 
 def _arrow_read(path: Path, encoding: str, delimiter: str, types: dict, threads: bool, bad: list):
     def on_bad_row(row):
-        bad.append((row.number, row.actual_columns, row.expected_columns))
+        bad.append((row.number, row.actual_columns, row.expected_columns, row.text))
         return "skip"
 
     return pacsv.read_csv(
@@ -151,7 +151,11 @@ def read_csv(path: Path, spec: TableSpec | None, table: str, out: Collector) -> 
     if bad:  # line numbers are only known from a single-threaded read
         bad = []
         table_ = _arrow_read(path, encoding, delimiter, types, False, bad)
-        for line, found, expected in bad:
+        header, _ = _header(path.read_bytes()[:65536], encoding, delimiter)
+        names = [canonical_header(h) for h in header]
+        for line, found, expected, text in bad:
+            if spec is not None:
+                src.dropped_keys.add(_key_of(text, names, spec, delimiter))
             out.add(
                 "error",
                 src,
@@ -271,6 +275,15 @@ def _formulas_without_values(path: Path, sheets: dict) -> dict[str, list[str]]:
     finally:
         book.close()
     return found
+
+
+def _key_of(text: str, names: list[str], spec: TableSpec, delimiter: str) -> tuple:
+    """The key of a row that was dropped (its values by the header's positions), so that rows of other
+    tables that refer to it are not reported again as unknown codes."""
+    values = next(csv.reader([text or ""], delimiter=delimiter), [])
+    return tuple(
+        values[names.index(k)].strip() if k in names and names.index(k) < len(values) else "" for k in spec.key
+    )
 
 
 def table_files(path: Path, out: Collector) -> dict[str, Path]:

@@ -3,7 +3,7 @@
 Jira writes one row per issue and repeats a header once per value of a many-valued field
 (``Sprint``, ``Labels``, ``Outward issue link (Blocks)`` ...); all the columns of one name are read
 together. A text cell may run over several lines (descriptions do); the row a finding names is
-the line the issue starts on, as a spreadsheet shows it.
+the issue's row as a spreadsheet shows it (the header is row 1).
 
 - **Projects**: one per ``Project key`` (name from ``Project name``).
 - **Issues -> tasks**: every issue except epics; ``task_id`` is the issue key, ``name`` its summary.
@@ -59,7 +59,8 @@ def looks_like_jira(path: Path) -> bool:
 
 
 def _rows(path: Path) -> tuple[list[str], list[list[str]], list[int]]:
-    """Header, rows and the line each row starts on (a quoted cell may hold line breaks)."""
+    """Header, rows and each row's number as a spreadsheet shows it (header = 1; a cell with line breaks
+    stays in its row, so a multi-line description does not shift the rows after it)."""
     raw = Path(path).read_bytes()
     try:
         text = raw.decode("utf-8-sig")
@@ -70,18 +71,16 @@ def _rows(path: Path) -> tuple[list[str], list[list[str]], list[int]]:
         header = next(reader)
     except StopIteration:
         raise SourceError("the file is empty", "export the issues again from Jira (CSV, all fields)") from None
-    rows, lines = [], []
-    start = reader.line_num + 1
+    rows, numbers = [], []
     try:
-        for row in reader:
+        for number, row in enumerate(reader, start=2):
             if any(cell.strip() for cell in row):
                 rows.append(row)
-                lines.append(start)
-            start = reader.line_num + 1
+                numbers.append(number)
     except csv.Error as exc:
         raise SourceError(f"the CSV cannot be read past line {reader.line_num} ({exc})",
                           "export the issues again from Jira", row=reader.line_num) from None  # fmt: skip
-    return header, rows, lines
+    return header, rows, numbers
 
 
 def _columns(header: list[str], rows: list[list[str]]) -> dict[str, list[list[str]]]:
