@@ -34,6 +34,8 @@ References
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 from pathlib import Path
 
@@ -104,18 +106,11 @@ def tables(path: Path, out: Imported) -> dict[str, pd.DataFrame]:
                         row=start + 1)  # fmt: skip
             continue
         fields = header.split("\t")[1:]
-        rows, where = [], []
-        ragged = []
-        for i in range(start + 1, end):
-            line = lines[i]
-            if not line.startswith("%R"):
-                continue
-            values = line.split("\t")[1:]
-            if len(values) != len(fields):
-                ragged.append((i + 1, len(values)))
-                continue
-            rows.append(values)
-            where.append(i + 1)
+        at = [i for i in range(start + 1, end) if lines[i].startswith("%R")]
+        counts = np.array([lines[i].count("\t") for i in at], dtype=int)
+        fits = counts == len(fields)
+        ragged = [(at[k] + 1, int(counts[k])) for k in np.flatnonzero(~fits)]
+        where = [at[k] + 1 for k in np.flatnonzero(fits)]
         for line_no, count in ragged[:20]:
             out.finding("error", "", f"a {name} row has {count} fields where the %F line names {len(fields)}",
                         "export the file again from P6; a row was cut or has a tab in a text field",
@@ -123,10 +118,12 @@ def tables(path: Path, out: Imported) -> dict[str, pd.DataFrame]:
         if len(ragged) > 20:
             out.finding("error", "", f"{len(ragged) - 20} more {name} rows with the wrong number of fields",
                         "export the file again from P6")  # fmt: skip
-        wanted = [i for i, f in enumerate(fields) if f in USED.get(name, fields)]
-        cells = np.array(rows, dtype=object).reshape(len(rows), len(fields))[:, wanted]
-        frame = pd.DataFrame(cells, columns=[fields[i] for i in wanted], dtype=object)
-        frame = frame.where(frame != "", None)  # a cell of nothing is blank
+        wanted = [f for f in fields if f in USED.get(name, fields)]
+        text = "\n".join(lines[i - 1][3:] for i in where)  # the values after "%R\t", read by pandas' C parser
+        frame = pd.read_csv(io.StringIO(text), sep="\t", header=None, names=fields, usecols=wanted, dtype=str,
+                            quoting=csv.QUOTE_NONE, keep_default_na=False, na_filter=False, engine="c") if where \
+            else pd.DataFrame(columns=wanted, dtype=object)  # fmt: skip
+        frame = frame.astype(object).where(frame != "", None)  # a cell of nothing is blank
         frame["_line"] = where
         found[name] = frame
     for name, count in skipped.items():
@@ -197,7 +194,7 @@ def read(path: Path, options: Options | None = None) -> Imported:
     task = xer["TASK"]
     if options.project_id and len(project) == 1:
         project = project.assign(proj_short_name=options.project_id)
-    code_of = dict(zip(project["proj_id"], project["proj_short_name"], strict=True))
+    code_of = project.set_index("proj_id")["proj_short_name"]
 
     # calendars: hours per day and non-working days
     calendars = xer.get("CALENDAR", empty(columns=["clndr_id", "clndr_name", "day_hr_cnt", "clndr_data", "_line"]))
@@ -277,8 +274,9 @@ def read(path: Path, options: Options | None = None) -> Imported:
     # relationships
     links = xer.get("TASKPRED", empty(columns=["task_id", "pred_task_id", "proj_id", "pred_proj_id", "pred_type",
                                                "lag_hr_cnt", "_line"]))  # fmt: skip
-    code = dict(zip(task["task_id"], task["task_code"], strict=True))
-    task_project = dict(zip(task["task_id"], task["proj_id"], strict=True))
+    by_task = task.set_index("task_id")  # lookups by P6's internal activity id, whole columns at a time
+    code = by_task["task_code"]
+    task_project = by_task["proj_id"]
     own = links["task_id"].map(task_project)
     other = links["pred_task_id"].map(task_project)
     cross = own.notna() & other.notna() & (own != other)
@@ -289,7 +287,7 @@ def read(path: Path, options: Options | None = None) -> Imported:
                     "projects and were dropped", "model the hand-over as a milestone in each project")  # fmt: skip
     links = links[~cross]
     lag_hours = _num(links["lag_hr_cnt"]).fillna(0.0)
-    per_day = links["task_id"].map(dict(zip(task["task_id"], hours_of, strict=True))).fillna(options.hours_per_day)
+    per_day = links["task_id"].map(pd.Series(hours_of.to_numpy(), index=task["task_id"])).fillna(options.hours_per_day)
     out.tables["dependencies"] = pd.DataFrame(
         {
             "project_id": links["task_id"].map(task_project).fillna(links["proj_id"]).map(code_of),
@@ -324,8 +322,8 @@ def read(path: Path, options: Options | None = None) -> Imported:
     out.note("TASKRSRC", int(ok.sum()), "assignments")
     out.note("TASKRSRC (not labour, or not on an activity)", int((~ok).sum()), "dropped")
     b = booked[ok]
-    start_of = dict(zip(task["task_id"], task["target_start_date"], strict=True))
-    end_of = dict(zip(task["task_id"], task["target_end_date"], strict=True))
+    start_of = by_task["target_start_date"]
+    end_of = by_task["target_end_date"]
     out.tables["assignments"] = pd.DataFrame(
         {
             "assignment_id": "X" + b["taskrsrc_id"].astype(str),
