@@ -7,6 +7,11 @@ against the floor of a bare read of the same file in the same run (``iterparse``
 element for the XML; the standard ``csv`` reader over every row of the XER), target <= 3x, and against
 MPXJ's own reader of the file (target: faster). The whole ``pmo validate`` path (reader and every
 dataset check) is printed beside them, and the peak memory of the MSPDI read.
+
+Measured on 2 cores (2026-12-03): MSPDI (40 MB) 2.1 s, 1.7x the bare iterparse (target met), 1.8x
+MPXJ's reader in a warm JVM (target missed: the bare iterparse alone is slower than MPXJ's JAXB
+reader); peak Python memory 67 MB. XER (4 MB) 0.31 s, 7x the bare csv read (target missed: the
+file is small and pandas' fixed costs dominate), level with MPXJ's reader (1.0x).
 """
 
 from __future__ import annotations
