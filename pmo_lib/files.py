@@ -45,6 +45,25 @@ def atomic_open(target: Path, mode: str = "wb", **kwargs) -> Iterator[IO]:
         raise
 
 
+@contextmanager
+def atomic_folder(target: Path) -> Iterator[Path]:
+    """A new folder, all or nothing: written as a hidden folder beside ``target`` and moved into place
+    when the block ends without an error (an empty ``target`` is replaced); on an error it is removed."""
+    import shutil
+
+    target = Path(target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix=f".{target.name}-", dir=target.parent))
+    try:
+        yield work
+        if target.exists():
+            target.rmdir()  # only an empty folder: the callers refuse any other
+        work.rename(target)
+    except BaseException:
+        shutil.rmtree(work, ignore_errors=True)
+        raise
+
+
 def atomic_write_bytes(target: Path, data: bytes) -> None:
     with atomic_open(target, "wb") as fh:
         fh.write(data)

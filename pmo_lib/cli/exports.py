@@ -79,10 +79,8 @@ def export(data, fmt, out: Path, projects, scenario, level: bool, as_of, hours_p
 
 def _write_plans(portfolio, wanted, dates, early, out: Path, single: bool, hours_per_day: float) -> list[Path]:
     """One file per project; a folder is written beside its place and moved in whole, so none is half-written."""
-    import shutil
-    import tempfile
-
     from ..exporters.mspdi import write
+    from ..files import atomic_folder
 
     def one(project_id, target):
         return write(
@@ -97,16 +95,8 @@ def _write_plans(portfolio, wanted, dates, early, out: Path, single: bool, hours
     if single:
         out.parent.mkdir(parents=True, exist_ok=True)
         return [one(wanted[0], out)]
-    out.parent.mkdir(parents=True, exist_ok=True)
-    work = Path(tempfile.mkdtemp(prefix=f".{out.name}-", dir=out.parent))
-    try:
+    with atomic_folder(out) as work:
         written = [one(project_id, work / f"{project_id}.xml") for project_id in wanted]
-        if out.exists():
-            out.rmdir()
-        work.rename(out)
-    except BaseException:
-        shutil.rmtree(work, ignore_errors=True)
-        raise
     return [out / p.name for p in written]
 
 

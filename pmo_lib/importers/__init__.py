@@ -147,26 +147,14 @@ load_portfolio = load  # pmo.load_portfolio reads every form PMO Lab knows
 
 def write_dataset(portfolio, target: Path) -> list[Path]:
     """Write a loaded portfolio as a dataset folder, all or nothing: into a new folder beside the target, then moved."""
-    import shutil
-    import tempfile
-
+    from ..files import atomic_folder
     from ..schemas import TABLE_NAMES
     from ..synth import write
 
     target = Path(target)
     if target.exists() and any(target.iterdir()):
         raise FileExistsError(f"{target} is not empty; give a new folder for the dataset")
-    target.parent.mkdir(parents=True, exist_ok=True)
-    work = Path(tempfile.mkdtemp(prefix=f".{target.name}-", dir=target.parent))
-    try:
-        tables = {
-            name: portfolio.table(name) for name in TABLE_NAMES if len(portfolio.table(name)) or name == "projects"
-        }
+    tables = {name: portfolio.table(name) for name in TABLE_NAMES if len(portfolio.table(name)) or name == "projects"}
+    with atomic_folder(target) as work:
         write(tables, work)
-        if target.exists():
-            target.rmdir()
-        work.rename(target)
-    except BaseException:
-        shutil.rmtree(work, ignore_errors=True)
-        raise
     return sorted(target.glob("*.csv"))
