@@ -381,6 +381,18 @@ def test_jira_issues_become_tasks_under_their_epics(jira):
     assert any("neither an original estimate" in f.problem for f in jira.findings)
 
 
+def test_the_jira_plan_schedules_to_the_dates_worked_out_by_hand(jira):
+    # from Monday 2026-03-30 (sprint 1), weekends only: PAY-2 2 d (days 0-1); PAY-3 5 d and PAY-4 3 d after
+    # it (days 2-6, 2-4: Wed 1 Apr to Tue 7 Apr, Wed 1 to Fri 3 Apr); PAY-5 1 d after both (day 7, Wed 8 Apr);
+    # PAY-6 1 d with no link (day 0). The finish is day 8: PAY-4 has 2 days of float, PAY-6 has 7.
+    got = schedule(jira.portfolio).set_index("task_id")
+    assert got["early_start"].dt.strftime("%m-%d").to_dict() == {
+        "PAY-2": "03-30", "PAY-3": "04-01", "PAY-4": "04-01", "PAY-5": "04-08", "PAY-6": "03-30"
+    }  # fmt: skip
+    assert got.loc["PAY-3", "early_finish"] == pd.Timestamp("2026-04-07")
+    assert got["total_float"].to_dict() == {"PAY-2": 0, "PAY-3": 0, "PAY-4": 2, "PAY-5": 0, "PAY-6": 7}
+
+
 def test_jira_blocks_links_in_both_directions_become_finish_to_start(jira):
     deps = jira.portfolio.dependencies
     pairs = set(zip(deps["predecessor_id"], deps["successor_id"], strict=True))
