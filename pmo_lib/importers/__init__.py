@@ -107,7 +107,7 @@ def validate(paths, options: Options | None = None):
         if not first.exists():
             raise FileNotFoundError(f"no dataset at {first}")
         if first.is_dir() and not any(first.glob("*.csv")) and any(first.iterdir()):
-            raise ValueError(f"{first} holds neither CSV tables nor MS Project XML files")
+            raise ValueError(f"{first} holds neither CSV tables nor plans PMO Lab imports (.xml, .xer)")
         return validate_dataset(first)
     parts = read(paths, options)
     if not parts:
