@@ -88,3 +88,7 @@ class DataError(PMOError):
     @property
     def errors(self) -> list[Finding]:
         return [f for f in self.findings if f.severity == "error"]
+
+
+class StoreError(PMOError):
+    """The history store cannot be used: busy, from a newer PMO Lab, or not a PMO Lab store."""

@@ -13,7 +13,7 @@ import yaml
 import pmo_lib as pmo
 
 ROOT = Path(__file__).resolve().parents[1]  # the checkout
-CONDA_NAMES = {"pyyaml": "pyyaml"}  # pip name -> conda-forge name where they differ
+CONDA_NAMES = {"pyyaml": "pyyaml", "duckdb": "python-duckdb"}  # pip name -> conda-forge name where they differ
 SYSTEM = {"openjdk": ">=17"}  # runtimes pip cannot install (Debian: default-jre-headless, which .ci/run installs)
 
 
@@ -26,7 +26,7 @@ def test_environment_yml_names_the_same_packages_and_bounds_as_pyproject():
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
     wanted = dict(_split(r) for r in project["dependencies"] + project["optional-dependencies"]["dev"])
     env = yaml.safe_load((ROOT / "environment.yml").read_text())
-    conda = dict(_split(d) for d in env["dependencies"] if isinstance(d, str) and not d.startswith(("python", "pip")))
+    conda = dict(_split(d) for d in env["dependencies"] if isinstance(d, str) and _split(d)[0] not in ("python", "pip"))
     pip = next(d["pip"] for d in env["dependencies"] if isinstance(d, dict))
     conda |= dict(_split(d) for d in pip if not d.startswith("-"))
     assert {CONDA_NAMES.get(k, k): v for k, v in wanted.items()} | SYSTEM == conda

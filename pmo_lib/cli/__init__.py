@@ -1,6 +1,7 @@
 """The ``pmo`` command: a thin shell over the library, one small module per command group.
 
 - :mod:`~pmo_lib.cli.data`: ``validate``, ``synth``
+- :mod:`~pmo_lib.cli.history`: ``snapshot``, ``history``
 - :mod:`~pmo_lib.cli.imports`: ``import``; :mod:`~pmo_lib.cli.exports`: ``export``, ``export-template``
 - :mod:`~pmo_lib.cli.analysis`: ``schedule``, ``evm``, ``risk``
 - :mod:`~pmo_lib.cli.reports`: ``report``, ``check``
@@ -24,6 +25,7 @@ from .common import EXIT_DATA, EXIT_OK, EXIT_USAGE, format_findings
 from .data import synth, validate
 from .demand import select
 from .exports import export, export_template
+from .history import history, snapshot
 from .imports import import_
 from .learning import exercises, tour
 from .planning import whatif
@@ -42,6 +44,8 @@ for command in (
     import_,
     export,
     export_template,
+    snapshot,
+    history,
     schedule,
     evm,
     risk,

@@ -1,0 +1,100 @@
+"""``pmo snapshot`` (record what the report says for a month, without rendering) and ``pmo history`` (read it back)."""
+
+from __future__ import annotations
+
+import hashlib
+import sys
+from pathlib import Path
+
+import click
+
+from .common import EXIT_DATA, EXIT_OK, data_argument, dataset, emit, load_or_exit, usage_error
+
+STORE_HELP = "The history store (a DuckDB file) [default: reports/pmo.duckdb]."
+
+
+@click.command(short_help="Record a month's report numbers in the history store (no report is rendered).")
+@data_argument
+@click.option("--month", "months", multiple=True, required=True, help="Month YYYY-MM (repeat for more).")
+@click.option("--portfolio", "portfolios", multiple=True, help="A portfolio by name (repeat) [default: all together].")
+@click.option("--standard", "standard_file", type=click.Path(path_type=Path), default=None,
+              help="Standard file whose tolerances rate the projects [default: the one PMO Lab ships].")  # fmt: skip
+@click.option("--store", "store_path", type=click.Path(path_type=Path), default=None, help=STORE_HELP)
+def snapshot(data, months, portfolios, standard_file, store_path) -> None:
+    """Record the report's numbers for each month into the store, one immutable snapshot per month and portfolio.
+
+    A month recorded again is a new version; nothing already recorded changes.
+    """
+    from .. import __version__
+    from ..errors import PMOError, StandardError
+    from ..files import fingerprint
+    from ..reporting import sections
+    from ..reporting.batch import check_request
+    from ..standards import loading
+    from ..store import DEFAULT_STORE, Provenance, record
+
+    data = dataset(data)
+    portfolio = load_or_exit("snapshot", data)
+    wanted = list(months)
+    names = list(portfolios) or ["all"]
+    try:
+        for month in wanted:
+            check_request(portfolio, month, [n for n in names if n != "all"])
+        standard = loading.load(standard_file)
+    except (PMOError, StandardError) as exc:
+        usage_error("snapshot", str(exc))
+    source = Path(standard.path) if getattr(standard, "path", None) else None
+    provenance = Provenance(
+        data_path=str(Path(data).resolve()),
+        data_fingerprint=fingerprint(data),
+        standard=str(source or standard.name),
+        standard_hash=hashlib.sha256(source.read_bytes()).hexdigest()[:16] if source and source.is_file() else "",
+        library_version=__version__,
+        parameters={"standard": str(standard_file or ""), "portfolios": names},
+    )
+    store = store_path or DEFAULT_STORE
+    try:
+        for month in wanted:
+            for name in names:
+                built = sections.build(portfolio, month, name=name, standard=standard)
+                done = record(store, built, provenance)
+                click.echo(f"Recorded {done['month']} {done['portfolio']} as version {done['version']} in {store}")
+    except PMOError as exc:
+        click.echo(f"pmo snapshot: {exc}", err=True)
+        sys.exit(EXIT_DATA)
+    sys.exit(EXIT_OK)
+
+
+@click.command(short_help="List the recorded snapshots, or one project's months.")
+@click.option("--project", default=None, help="One project's history, month by month.")
+@click.option("--all-versions", is_flag=True, help="With --project: every recorded version, not only the last.")
+@click.option("--store", "store_path", type=click.Path(path_type=Path), default=None, help=STORE_HELP)
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "xlsx"]), default="table", show_default=True)
+@click.option("--out", type=click.Path(path_type=Path), default=None, help="Write to this file (needed for xlsx).")
+def history(project, all_versions: bool, store_path, fmt: str, out) -> None:
+    """Without --project: every snapshot (month, portfolio, version, when, data fingerprint). With it: the
+    project's indicators and RAG per month, as they were reported."""
+    from ..errors import StoreError
+    from ..store import DEFAULT_STORE, snapshots
+    from ..store import history as project_history
+
+    if fmt == "xlsx" and out is None:
+        usage_error("history", "--format xlsx needs --out FILE.xlsx")
+    store = store_path or DEFAULT_STORE
+    try:
+        if project is None:
+            table = snapshots(store)[["month", "portfolio", "version", "recorded_at", "as_of", "data_fingerprint",
+                                      "standard", "library_version"]]  # fmt: skip
+            noun = "snapshots"
+        else:
+            table = project_history(store, project, latest=not all_versions)
+            if table.empty:
+                usage_error("history", f"no months recorded for project {project} in {store}")
+            table = table[["month", "version", "project_id", "name", "pv", "ev", "ac", "spi", "cpi", "eac",
+                           "forecast_finish", "p80", "reported_rag", "overall_rag"]]  # fmt: skip
+            noun = "months"
+    except StoreError as exc:
+        usage_error("history", str(exc))
+    table = table.assign(month=table["month"].dt.strftime("%Y-%m"))
+    emit(table.round({"spi": 2, "cpi": 2, "pv": 0, "ev": 0, "ac": 0, "eac": 0}), fmt, out, sheet="History", noun=noun)
+    sys.exit(EXIT_OK)

@@ -1,0 +1,100 @@
+"""The store's tables and views, and the migrations that bring an older store up to this version.
+
+``store_info`` holds ``schema_version``. Each entry of :data:`MIGRATIONS` takes a store from the
+version before it to its own; opening a store runs the ones it lacks, in order, inside one
+transaction (only when writing; a reader of an older store is told to record once to upgrade it).
+
+Tables (documented in the data dictionary):
+
+- ``snapshots``: one row per recorded report: ``snapshot_id``, ``month`` (first day), ``portfolio``,
+  ``version`` (1, 2 ... for the same month and portfolio), ``recorded_at``, ``as_of``,
+  ``data_path``, ``data_fingerprint``, ``standard``, ``standard_hash``, ``library_version``,
+  ``parameters`` (JSON);
+- ``project_months``: per snapshot and project: name, portfolio, stage, status, ``pv``, ``ev``,
+  ``ac``, ``bac``, ``eac`` [currency], ``spi``, ``cpi``, ``percent_complete`` [share], ``forecast_finish``,
+  ``baseline_finish``, ``p50``, ``p80`` [dates], ``finish_slip_days`` [working days], reported and
+  computed RAG (overall, schedule, cost, scope);
+- ``milestones``: per snapshot: project, task, name, baseline, forecast and actual date, slip, state;
+- ``exceptions``: per snapshot: project, dimension, RAG, reason;
+- ``findings``: per snapshot: the standard's findings (rule, severity, project, what was found).
+
+Views: ``all_project_months`` (project months with their snapshot's month, portfolio, version) and
+``latest_project_months`` (the last recorded row of each project and month).
+"""
+
+from __future__ import annotations
+
+SCHEMA_VERSION = 1
+
+TABLE_COLUMNS = {
+    "project_months": ["project_id", "name", "portfolio", "stage", "status", "pv", "ev", "ac", "bac", "eac", "spi",
+                       "cpi", "percent_complete", "forecast_finish", "baseline_finish", "p50", "p80",
+                       "finish_slip_days", "reported_rag", "overall_rag", "schedule_rag", "cost_rag", "scope_rag"],
+    "milestones": ["project_id", "task_id", "name", "baseline_date", "forecast_date", "actual_date", "slip_days",
+                   "state"],
+    "exceptions": ["project_id", "name", "dimension", "rag", "reason"],
+    "findings": ["rule_id", "severity", "portfolio", "project_id", "found", "evidence"],
+}  # fmt: skip
+
+_V1 = [
+    "CREATE TABLE store_info (key VARCHAR PRIMARY KEY, value VARCHAR)",
+    """CREATE TABLE snapshots (
+        snapshot_id INTEGER PRIMARY KEY, month DATE NOT NULL, portfolio VARCHAR NOT NULL, version INTEGER NOT NULL,
+        recorded_at TIMESTAMP NOT NULL, as_of DATE, data_path VARCHAR, data_fingerprint VARCHAR, standard VARCHAR,
+        standard_hash VARCHAR, library_version VARCHAR, parameters JSON, UNIQUE (month, portfolio, version))""",
+    """CREATE TABLE project_months (
+        snapshot_id INTEGER NOT NULL REFERENCES snapshots (snapshot_id), project_id VARCHAR NOT NULL, name VARCHAR,
+        portfolio VARCHAR, stage VARCHAR, status VARCHAR, pv DOUBLE, ev DOUBLE, ac DOUBLE, bac DOUBLE, eac DOUBLE,
+        spi DOUBLE, cpi DOUBLE, percent_complete DOUBLE, forecast_finish DATE, baseline_finish DATE, p50 DATE,
+        p80 DATE, finish_slip_days DOUBLE, reported_rag VARCHAR, overall_rag VARCHAR, schedule_rag VARCHAR,
+        cost_rag VARCHAR, scope_rag VARCHAR)""",
+    """CREATE TABLE milestones (
+        snapshot_id INTEGER NOT NULL REFERENCES snapshots (snapshot_id), project_id VARCHAR, task_id VARCHAR,
+        name VARCHAR, baseline_date DATE, forecast_date DATE, actual_date DATE, slip_days DOUBLE, state VARCHAR)""",
+    """CREATE TABLE exceptions (
+        snapshot_id INTEGER NOT NULL REFERENCES snapshots (snapshot_id), project_id VARCHAR, name VARCHAR,
+        dimension VARCHAR, rag VARCHAR, reason VARCHAR)""",
+    """CREATE TABLE findings (
+        snapshot_id INTEGER NOT NULL REFERENCES snapshots (snapshot_id), rule_id VARCHAR, severity VARCHAR,
+        portfolio VARCHAR, project_id VARCHAR, found VARCHAR, evidence VARCHAR)""",
+    """CREATE VIEW all_project_months AS
+        SELECT s.month, s.portfolio AS snapshot_portfolio, s.version, s.recorded_at, p.*
+        FROM project_months p JOIN snapshots s USING (snapshot_id)""",
+    """CREATE VIEW latest_project_months AS
+        SELECT * EXCLUDE (rank) FROM (
+            SELECT *, row_number() OVER (PARTITION BY project_id, month ORDER BY snapshot_id DESC) AS rank
+            FROM all_project_months) WHERE rank = 1""",
+]
+
+MIGRATIONS = {1: _V1}  # version -> the statements that make it from the version before
+
+
+def version_of(con) -> int:
+    """The schema version of an open store (0 for an empty file)."""
+    exists = con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = 'store_info'").fetchone()[0]
+    if not exists:
+        return 0
+    row = con.execute("SELECT value FROM store_info WHERE key = 'schema_version'").fetchone()
+    return int(row[0]) if row else 0
+
+
+def migrate(con, *, write: bool) -> int:
+    """Bring the store to :data:`SCHEMA_VERSION` (when writing); returns the version found before."""
+    found = version_of(con)
+    if found >= SCHEMA_VERSION or not write:
+        if found < SCHEMA_VERSION and not write:
+            from ..errors import StoreError
+
+            raise StoreError(f"the store has schema {found}; record a month once to bring it to {SCHEMA_VERSION}")
+        return found
+    con.execute("BEGIN TRANSACTION")
+    try:
+        for version in range(found + 1, SCHEMA_VERSION + 1):
+            for statement in MIGRATIONS[version]:
+                con.execute(statement)
+        con.execute("INSERT OR REPLACE INTO store_info VALUES ('schema_version', ?)", [str(SCHEMA_VERSION)])
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    return found

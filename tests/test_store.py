@@ -1,0 +1,172 @@
+"""The history store: snapshots recorded and read back unchanged, versions, one writer at a time, no partial
+snapshot after a killed run, a store from a newer PMO Lab refused, and the two commands."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+
+import duckdb
+import pandas as pd
+import pytest
+from conftest import REPO, assert_refused
+
+import pmo_lib as pmo
+from pmo_lib import store
+from pmo_lib.errors import StoreError
+from pmo_lib.reporting import sections
+
+PROVENANCE = store.Provenance("datasets/sample", "f1ngerprint", "default", "0123", "0.1.0", {"month": "2026-10"})
+
+
+@pytest.fixture(scope="module")
+def built():
+    return sections.build(pmo.load_portfolio(pmo.SAMPLE_DATA), "2026-10")
+
+
+def test_a_snapshot_reads_back_as_the_report_said(tmp_path, built):
+    path = tmp_path / "pmo.duckdb"
+    done = store.record(path, built, PROVENANCE)
+    assert done == {"snapshot_id": 1, "month": "2026-10", "portfolio": "all", "version": 1}
+    back = store.history(path).set_index("project_id")
+    summary = built["summary"].set_index("project_id")
+    assert len(back) == len(summary) == 24
+    for column in ("pv", "ev", "ac", "bac", "eac", "spi", "cpi"):
+        pd.testing.assert_series_equal(back[column], summary[column].astype(float), check_names=False, obj=column)
+    assert back["overall_rag"].tolist() == summary["overall_rag"].astype(str).tolist()
+    assert back.loc["P001", "p80"] == built["schedule_risk"].set_index("project_id").loc["P001", "p80"]
+    with duckdb.connect(str(path), read_only=True) as con:
+        assert con.execute("SELECT count(*) FROM milestones").fetchone()[0] == len(built["milestones"])
+        assert con.execute("SELECT count(*) FROM findings").fetchone()[0] == len(built["findings"])
+        provenance = con.execute("SELECT data_fingerprint, standard_hash, parameters FROM snapshots").fetchone()
+    assert provenance[:2] == ("f1ngerprint", "0123") and '"month": "2026-10"' in provenance[2]
+
+
+def test_recording_a_month_again_is_a_new_version_and_the_first_is_kept(tmp_path, built):
+    path = tmp_path / "pmo.duckdb"
+    store.record(path, built, PROVENANCE)
+    changed = dict(built, summary=built["summary"].assign(cpi=built["summary"]["cpi"] * 0 + 1.5))
+    assert store.record(path, changed, PROVENANCE)["version"] == 2
+    every = store.history(path, "P001", latest=False)
+    assert every["version"].tolist() == [1, 2]
+    assert every["cpi"].tolist() == [pytest.approx(built["summary"].set_index("project_id").loc["P001", "cpi"]), 1.5]
+    assert store.history(path, "P001")["cpi"].tolist() == [1.5]  # the latest version of the month
+
+
+def test_a_store_from_a_newer_pmo_lab_is_refused(tmp_path, built):
+    path = tmp_path / "pmo.duckdb"
+    store.record(path, built, PROVENANCE)
+    with duckdb.connect(str(path)) as con:
+        con.execute("UPDATE store_info SET value = '99' WHERE key = 'schema_version'")
+    with pytest.raises(StoreError, match=r"newer PMO Lab \(schema 99"):
+        store.snapshots(path)
+    with pytest.raises(StoreError, match="newer PMO Lab"):
+        store.record(path, built, PROVENANCE)
+
+
+def test_a_file_that_is_not_a_store_is_refused(tmp_path):
+    path = tmp_path / "pmo.duckdb"
+    path.write_text("not a database")
+    with pytest.raises(StoreError, match=r"not a PMO Lab store|cannot be opened"):
+        store.snapshots(path)
+    with pytest.raises(StoreError, match="no store at"):
+        store.snapshots(tmp_path / "missing.duckdb")
+
+
+WRITER = textwrap.dedent(
+    """
+    import os, signal, sys, time
+    import pmo_lib as pmo
+    from pmo_lib import store
+    from pmo_lib.reporting import sections
+
+    path, mode = sys.argv[1], sys.argv[2]
+    built = sections.build(pmo.load_portfolio(pmo.SAMPLE_DATA), "2026-10")
+    provenance = store.Provenance("sample", "fp", "default", "h", "0.1.0", {})
+    if mode == "kill":  # stopped hard after the snapshot row and the first table, before the commit
+        real = store._insert
+        calls = []
+        def insert(con, table, frame):
+            real(con, table, frame)
+            calls.append(table)
+            if len(calls) == 2:
+                os.kill(os.getpid(), signal.SIGKILL)
+        store._insert = insert
+    if mode == "hold":  # keeps the store open for writing for a while
+        with store.open_store(path, write=True):
+            print("holding", flush=True)
+            time.sleep(float(sys.argv[3]))
+        sys.exit(0)
+    print(store.record(path, built, provenance, wait=float(sys.argv[3]) if len(sys.argv) > 3 else 30.0))
+    """
+)
+
+
+def _writer(tmp_path, *args, wait=True):
+    script = tmp_path / "writer.py"
+    script.write_text(WRITER)
+    command = [sys.executable, str(script), *map(str, args)]
+    if wait:
+        return subprocess.run(command, capture_output=True, text=True, cwd=REPO, timeout=120)
+    return subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=REPO)
+
+
+def test_a_killed_run_leaves_no_partial_snapshot(tmp_path, built):
+    path = tmp_path / "pmo.duckdb"
+    store.record(path, built, PROVENANCE)
+    killed = _writer(tmp_path, path, "kill")
+    assert killed.returncode == -9
+    snapshots = store.snapshots(path)
+    assert snapshots["snapshot_id"].tolist() == [1]  # the killed snapshot is not there, not even in part
+    with duckdb.connect(str(path), read_only=True) as con:
+        assert con.execute("SELECT count(DISTINCT snapshot_id) FROM project_months").fetchone()[0] == 1
+    assert store.record(path, built, PROVENANCE)["version"] == 2  # and the store takes the next one
+
+
+def test_two_writers_take_turns_and_both_snapshots_are_kept(tmp_path, built):
+    path = tmp_path / "pmo.duckdb"
+    store.record(path, built, PROVENANCE)
+    holder = _writer(tmp_path, path, "hold", 4, wait=False)
+    assert holder.stdout.readline().strip() == "holding"
+    second = _writer(tmp_path, path, "record", 30)  # waits for the holder, then records
+    holder.wait(timeout=60)
+    assert second.returncode == 0, second.stderr
+    assert "'version': 2" in second.stdout
+    assert store.snapshots(path)["version"].tolist() == [1, 2]
+
+
+def test_a_writer_that_cannot_wait_long_enough_is_told_the_store_is_busy(tmp_path, built):
+    path = tmp_path / "pmo.duckdb"
+    store.record(path, built, PROVENANCE)
+    holder = _writer(tmp_path, path, "hold", 6, wait=False)
+    assert holder.stdout.readline().strip() == "holding"
+    busy = _writer(tmp_path, path, "record", 1)
+    holder.wait(timeout=60)
+    assert busy.returncode != 0 and "in use by another run" in busy.stderr
+    assert store.snapshots(path)["version"].tolist() == [1]
+
+
+def test_pmo_snapshot_and_pmo_history(pmo, tmp_path):
+    path = tmp_path / "pmo.duckdb"
+    done = pmo("snapshot", "--month", "2026-09", "--month", "2026-10", "--store", str(path))
+    assert done.returncode == 0, done.stderr
+    assert "Recorded 2026-10 all as version 1" in done.stdout
+    listed = pmo("history", "--store", str(path))
+    assert listed.returncode == 0 and listed.stdout.count(" all ") == 2
+    project = pmo("history", "--store", str(path), "--project", "P001", "--format", "csv")
+    rows = project.stdout.strip().splitlines()
+    assert rows[0].startswith("month,version,project_id") and [r[:7] for r in rows[1:]] == ["2026-09", "2026-10"]
+
+
+@pytest.mark.parametrize(
+    ("args", "words"),
+    [
+        (["snapshot", "--month", "2031-01"], "outside the data"),
+        (["snapshot", "--month", "2026-10", "--portfolio", "Nowhere"], "unknown portfolio"),
+        (["history", "--project", "P001"], "no store at"),
+        (["history", "--format", "xlsx"], "needs --out"),
+    ],
+)
+def test_snapshot_and_history_usage_errors(pmo, tmp_path, args, words):
+    assert_refused(pmo(*args, "--store", str(tmp_path / "pmo.duckdb")), 2, words)
