@@ -170,3 +170,64 @@ def test_pmo_snapshot_and_pmo_history(pmo, tmp_path):
 )
 def test_snapshot_and_history_usage_errors(pmo, tmp_path, args, words):
     assert_refused(pmo(*args, "--store", str(tmp_path / "pmo.duckdb")), 2, words)
+
+
+# ---- backfill: the history the data holds, each month as it stood at its end
+
+
+@pytest.fixture(scope="module")
+def sample():
+    return pmo.load_portfolio(pmo.SAMPLE_DATA)
+
+
+def test_the_data_as_it_stood_on_its_own_data_date_is_the_data(sample):
+    from pmo_lib.store.backfill import as_it_stood
+
+    assert as_it_stood(sample, "2026-10-31") is sample
+
+
+def test_a_month_end_keeps_only_what_was_known_then(sample):
+    from pmo_lib.store.backfill import as_it_stood
+
+    day = pd.Timestamp("2026-03-31")
+    then = as_it_stood(sample, day)
+    assert then.timesheets["week_start"].max() + pd.Timedelta(days=6) <= day
+    assert then.status_updates["month"].max() == pd.Timestamp("2026-03-01")
+    assert then.financials.loc[then.financials["month"] > day, "actual"].isna().all()
+    assert not (then.tasks["actual_finish"] > day).any() and not (then.tasks["actual_start"] > day).any()
+    assert (then.risks["raised_on"] <= day).all()
+    reopened = sample.risks[(sample.risks["closed_on"] > day) & (sample.risks["raised_on"] <= day)]
+    assert len(reopened) and (then.risks.set_index("risk_id").loc[reopened["risk_id"], "status"] == "open").all()
+    # a task finished after the day: in progress then, with less than 100 % and never more than it has now
+    later = sample.tasks[(sample.tasks["actual_start"] <= day) & (sample.tasks["actual_finish"] > day)]
+    past = then.tasks.loc[later.index, "percent_complete"]
+    assert len(later) and ((past >= 0) & (past < 100)).all()
+    assert (then.tasks["percent_complete"].fillna(0) <= sample.tasks["percent_complete"].fillna(0) + 1e-9).all()
+
+
+def test_a_backfilled_history_only_grows_and_ends_at_today_s_report(tmp_path, sample, built):
+    from pmo_lib.store.backfill import as_it_stood
+
+    months = ["2026-01", "2026-04", "2026-07", "2026-10"]
+    path = tmp_path / "pmo.duckdb"
+    for month in months:
+        day = pd.Period(month, freq="M").end_time.normalize()
+        store.record(path, sections.build(as_it_stood(sample, day), month), PROVENANCE)
+    rows = store.history(path).sort_values(["project_id", "month"])
+    for column in ("ev", "ac"):  # earned value and actual cost to date never fall from one month to the next
+        steps = rows.groupby("project_id")[column].diff().dropna()
+        assert (steps >= -1e-6).all(), column
+    last = rows[rows["month"] == pd.Timestamp("2026-10-01")].set_index("project_id")
+    direct = built["summary"].set_index("project_id")
+    pd.testing.assert_series_equal(last["ev"], direct["ev"].astype(float), check_names=False)
+    pd.testing.assert_series_equal(last["cpi"], direct["cpi"].astype(float), check_names=False)
+
+
+def test_pmo_snapshot_backfill_records_every_month_of_the_data(pmo, tmp_path):
+    path = tmp_path / "pmo.duckdb"
+    done = pmo("snapshot", "--backfill", "--store", str(path))
+    assert done.returncode == 0, done.stderr
+    listed = store.snapshots(path)
+    assert listed["month"].dt.strftime("%Y-%m").tolist()[0] == "2025-05"
+    assert len(listed) == 18 and listed["month"].is_monotonic_increasing
+    assert_refused(pmo("snapshot", "--backfill", "--month", "2026-10", "--store", str(path)), 2, "or --backfill")

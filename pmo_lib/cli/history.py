@@ -15,27 +15,36 @@ STORE_HELP = "The history store (a DuckDB file) [default: reports/pmo.duckdb]."
 
 @click.command(short_help="Record a month's report numbers in the history store (no report is rendered).")
 @data_argument
-@click.option("--month", "months", multiple=True, required=True, help="Month YYYY-MM (repeat for more).")
+@click.option("--month", "months", multiple=True, help="Month YYYY-MM (repeat for more).")
+@click.option("--backfill", is_flag=True,
+              help="Every month the data covers, each from the data as it stood at that month's end.")  # fmt: skip
 @click.option("--portfolio", "portfolios", multiple=True, help="A portfolio by name (repeat) [default: all together].")
 @click.option("--standard", "standard_file", type=click.Path(path_type=Path), default=None,
               help="Standard file whose tolerances rate the projects [default: the one PMO Lab ships].")  # fmt: skip
 @click.option("--store", "store_path", type=click.Path(path_type=Path), default=None, help=STORE_HELP)
-def snapshot(data, months, portfolios, standard_file, store_path) -> None:
+def snapshot(data, months, backfill: bool, portfolios, standard_file, store_path) -> None:
     """Record the report's numbers for each month into the store, one immutable snapshot per month and portfolio.
 
-    A month recorded again is a new version; nothing already recorded changes.
+    A month recorded again is a new version; nothing already recorded changes. --backfill builds the
+    history the data holds: each month from the data as it stood at that month's end (later
+    timesheets, actuals, status updates and dates left out; see pmo_lib.store.backfill).
     """
+    import pandas as pd
+
     from .. import __version__
     from ..errors import PMOError, StandardError
     from ..files import fingerprint
     from ..reporting import sections
-    from ..reporting.batch import check_request
+    from ..reporting.batch import check_request, months_in
     from ..standards import loading
     from ..store import DEFAULT_STORE, Provenance, record
+    from ..store.backfill import as_it_stood
 
+    if bool(months) == backfill:
+        usage_error("snapshot", "give --month YYYY-MM (repeat for more), or --backfill for every month of the data")
     data = dataset(data)
     portfolio = load_or_exit("snapshot", data)
-    wanted = list(months)
+    wanted = months_in(portfolio) if backfill else list(months)
     names = list(portfolios) or ["all"]
     try:
         for month in wanted:
@@ -50,13 +59,15 @@ def snapshot(data, months, portfolios, standard_file, store_path) -> None:
         standard=str(source or standard.name),
         standard_hash=hashlib.sha256(source.read_bytes()).hexdigest()[:16] if source and source.is_file() else "",
         library_version=__version__,
-        parameters={"standard": str(standard_file or ""), "portfolios": names},
+        parameters={"standard": str(standard_file or ""), "portfolios": names, "backfill": backfill},
     )
     store = store_path or DEFAULT_STORE
     try:
         for month in wanted:
+            month_end = pd.Period(month, freq="M").end_time.normalize()
+            stood = as_it_stood(portfolio, month_end) if backfill else portfolio
             for name in names:
-                built = sections.build(portfolio, month, name=name, standard=standard)
+                built = sections.build(stood, month, name=name, standard=standard)
                 done = record(store, built, provenance)
                 click.echo(f"Recorded {done['month']} {done['portfolio']} as version {done['version']} in {store}")
     except PMOError as exc:
