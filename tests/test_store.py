@@ -14,6 +14,7 @@ from conftest import REPO, assert_refused
 
 import pmo_lib as pmo
 from pmo_lib import store
+from pmo_lib.bundled import sample_data
 from pmo_lib.errors import StoreError
 from pmo_lib.reporting import sections
 
@@ -79,6 +80,7 @@ WRITER = textwrap.dedent(
     import os, signal, sys, time
     import pmo_lib as pmo
     from pmo_lib import store
+from pmo_lib.bundled import sample_data
     from pmo_lib.reporting import sections
 
     path, mode = sys.argv[1], sys.argv[2]
@@ -231,3 +233,27 @@ def test_pmo_snapshot_backfill_records_every_month_of_the_data(pmo, tmp_path):
     assert listed["month"].dt.strftime("%Y-%m").tolist()[0] == "2025-05"
     assert len(listed) == 18 and listed["month"].is_monotonic_increasing
     assert_refused(pmo("snapshot", "--backfill", "--month", "2026-10", "--store", str(path)), 2, "or --backfill")
+
+
+# ---- pmo history --verify: a stored month re-computed from the data it names
+
+
+def test_verify_finds_a_snapshot_that_matches_one_that_was_altered_and_data_that_changed(pmo, tmp_path):
+    import shutil
+
+    data = tmp_path / "data"
+    shutil.copytree(sample_data(), data)  # a copy: this test changes it
+    path = tmp_path / "pmo.duckdb"
+    assert pmo("snapshot", str(data), "--month", "2026-09", "--store", str(path)).returncode == 0
+    good = pmo("history", "--store", str(path), "--verify", "1")
+    assert good.returncode == 0 and "matches its data" in good.stdout
+    with duckdb.connect(str(path)) as con:  # someone edits the store behind PMO Lab's back
+        con.execute("UPDATE project_months SET cpi = 9.99 WHERE project_id = 'P002'")
+    altered = pmo("history", "--store", str(path), "--verify", "1")
+    assert altered.returncode == 1 and "P002 cpi: recorded 9.99" in altered.stderr
+    (data / "timesheets.csv").write_text((data / "timesheets.csv").read_text() + "\n")
+    changed = pmo("history", "--store", str(path), "--verify", "1")
+    assert changed.returncode == 1 and "has changed since it was recorded" in changed.stderr
+    shutil.rmtree(data)
+    gone = pmo("history", "--store", str(path), "--verify", "1")
+    assert gone.returncode == 1 and "no longer there" in gone.stderr

@@ -80,9 +80,11 @@ def snapshot(data, months, backfill: bool, portfolios, standard_file, store_path
 @click.option("--project", default=None, help="One project's history, month by month.")
 @click.option("--all-versions", is_flag=True, help="With --project: every recorded version, not only the last.")
 @click.option("--store", "store_path", type=click.Path(path_type=Path), default=None, help=STORE_HELP)
+@click.option("--verify", "verify_id", type=int, default=None, metavar="SNAPSHOT",
+              help="Re-compute this snapshot from its recorded data and say whether it matches.")  # fmt: skip
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "xlsx"]), default="table", show_default=True)
 @click.option("--out", type=click.Path(path_type=Path), default=None, help="Write to this file (needed for xlsx).")
-def history(project, all_versions: bool, store_path, fmt: str, out) -> None:
+def history(project, all_versions: bool, store_path, verify_id, fmt: str, out) -> None:
     """Without --project: every snapshot (month, portfolio, version, when, data fingerprint). With it: the
     project's indicators and RAG per month, as they were reported."""
     from ..errors import StoreError
@@ -92,10 +94,19 @@ def history(project, all_versions: bool, store_path, fmt: str, out) -> None:
     if fmt == "xlsx" and out is None:
         usage_error("history", "--format xlsx needs --out FILE.xlsx")
     store = store_path or DEFAULT_STORE
+    if verify_id is not None:
+        from ..store import verify
+
+        try:
+            ok, message = verify(store, verify_id)
+        except StoreError as exc:
+            usage_error("history", str(exc))
+        click.echo(message, err=not ok)
+        sys.exit(EXIT_OK if ok else EXIT_DATA)
     try:
         if project is None:
-            table = snapshots(store)[["month", "portfolio", "version", "recorded_at", "as_of", "data_fingerprint",
-                                      "standard", "library_version"]]  # fmt: skip
+            table = snapshots(store)[["snapshot_id", "month", "portfolio", "version", "recorded_at", "as_of",
+                                      "data_fingerprint", "standard", "library_version"]]  # fmt: skip
             noun = "snapshots"
         else:
             table = project_history(store, project, latest=not all_versions)

@@ -167,3 +167,59 @@ def history(path: Path | str = DEFAULT_STORE, project: str | None = None, *, lat
     where, args = ("WHERE project_id = ?", [project]) if project else ("", [])
     with open_store(path) as con:
         return con.execute(f"SELECT * FROM {view} {where} ORDER BY project_id, month, version", args).df()
+
+
+def verify(path: Path | str, snapshot_id: int, *, rtol: float = 1e-9) -> tuple[bool, str]:
+    """Re-compute a stored snapshot from the data it names and say whether it matches.
+
+    The dataset must still be where it was and have the same fingerprint (else: which has changed).
+    The month is rebuilt with the recorded standard and portfolio (and, for a backfilled month, the
+    data as it stood then); every stored project number and RAG is compared.
+    """
+    import numpy as np
+
+    from ..files import fingerprint
+    from ..importers import load as load_data
+    from ..reporting import sections
+    from .backfill import as_it_stood
+
+    with open_store(path) as con:
+        rows = con.execute("SELECT * FROM snapshots WHERE snapshot_id = ?", [int(snapshot_id)]).df()
+        stored = con.execute(
+            "SELECT * FROM project_months WHERE snapshot_id = ? ORDER BY project_id", [int(snapshot_id)]
+        ).df()
+    if rows.empty:
+        return False, f"no snapshot {snapshot_id} in {path}"
+    snap = rows.iloc[0]
+    data = Path(snap["data_path"])
+    if not data.exists():
+        return False, f"snapshot {snapshot_id}: its data {data} is no longer there, so it cannot be re-computed"
+    if fingerprint(data) != snap["data_fingerprint"]:
+        return False, (f"snapshot {snapshot_id}: the data at {data} has changed since it was recorded "
+                       f"(fingerprint {fingerprint(data)}, recorded {snap['data_fingerprint']})")  # fmt: skip
+    parameters = json.loads(snap["parameters"] or "{}")
+    portfolio = load_data(data)
+    month = pd.Timestamp(snap["month"]).to_period("M")
+    if parameters.get("backfill"):
+        portfolio = as_it_stood(portfolio, month.end_time.normalize())
+    built = sections.build(portfolio, str(month), name=snap["portfolio"], standard=parameters.get("standard") or None)
+    again = _frame_for("project_months", _project_months(built), int(snapshot_id)).sort_values("project_id")
+    again = again.reset_index(drop=True)
+    differences = []
+    if again["project_id"].tolist() != stored["project_id"].tolist():
+        return False, f"snapshot {snapshot_id}: the projects differ from those recorded"
+    for column in TABLE_COLUMNS["project_months"]:
+        a, b = stored[column], again[column]
+        if pd.api.types.is_numeric_dtype(a) and column not in ("project_id",):
+            same = np.isclose(a.astype(float), pd.to_numeric(b, errors="coerce").astype(float), rtol=rtol,
+                              equal_nan=True)  # fmt: skip
+        elif "finish" in column or column in ("p50", "p80"):
+            same = (pd.to_datetime(a) == pd.to_datetime(b)) | (a.isna() & b.isna())
+        else:
+            same = (a.astype(str) == b.astype(str)) | (a.isna() & b.isna())
+        for i in np.flatnonzero(~np.asarray(same)):
+            differences.append(f"{stored.loc[i, 'project_id']} {column}: recorded {a.iloc[i]}, now {b.iloc[i]}")
+    if differences:
+        shown = "; ".join(differences[:10])
+        return False, f"snapshot {snapshot_id} does not match its data: {len(differences)} difference(s): {shown}"
+    return True, f"snapshot {snapshot_id} ({month} {snap['portfolio']}, version {snap['version']}) matches its data"
