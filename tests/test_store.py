@@ -80,7 +80,6 @@ WRITER = textwrap.dedent(
     import os, signal, sys, time
     import pmo_lib as pmo
     from pmo_lib import store
-from pmo_lib.bundled import sample_data
     from pmo_lib.reporting import sections
 
     path, mode = sys.argv[1], sys.argv[2]
