@@ -81,7 +81,24 @@ def render() -> str:
                 f"| `{name}` | {TYPE_NAMES[kind]} | {col.metadata.get('unit', '')} | {need} | {_rule(col)} | {col.description} |"
             )
         lines.append("")
+    lines.append(STORE_HEADER)
+    from .store.schema import describe
+
+    for table, purpose, columns in describe():
+        lines.append(f"### {table}\n")
+        lines.append(purpose + "\n")
+        lines.append("| column | type | unit | meaning |")
+        lines.append("|---|---|---|---|")
+        lines.extend(f"| `{c}` | {kind} | {unit} | {meaning} |" for c, kind, unit, meaning in columns)
+        lines.append("")
     return "\n".join(lines)
+
+
+STORE_HEADER = """## The history store (reports/pmo.duckdb)
+
+`pmo snapshot` and (later) `pmo report` append monthly snapshots to a DuckDB file; analysts query it
+with plain SQL (`duckdb.connect("reports/pmo.duckdb", read_only=True)`). Its tables and views:
+"""
 
 
 def glossary_columns() -> str:

@@ -256,3 +256,14 @@ def test_verify_finds_a_snapshot_that_matches_one_that_was_altered_and_data_that
     shutil.rmtree(data)
     gone = pmo("history", "--store", str(path), "--verify", "1")
     assert gone.returncode == 1 and "no longer there" in gone.stderr
+
+
+def test_every_column_of_the_store_is_in_the_data_dictionary():
+    from pmo_lib.store.schema import describe
+
+    readme = (REPO / "datasets" / "README.md").read_text(encoding="utf-8")
+    for table, purpose, columns in describe():
+        assert purpose and f"### {table}" in readme, table
+        for column, _, _, meaning in columns:
+            assert meaning, f"{table}.{column} has no meaning in store.schema.COLUMN_DOCS"
+            assert f"| `{column}` |" in readme

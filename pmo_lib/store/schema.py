@@ -98,3 +98,92 @@ def migrate(con, *, write: bool) -> int:
         con.execute("ROLLBACK")
         raise
     return found
+
+
+# the data dictionary of the store (datasets/README.md): each table's purpose and each column's unit and meaning
+TABLE_DOCS = {
+    "snapshots": "One row per recorded report (month x portfolio x version); never changed once written.",
+    "project_months": "Per snapshot and project: what the report said that month.",
+    "milestones": "Per snapshot: the milestones the report listed, with their forecast dates.",
+    "exceptions": "Per snapshot: the projects outside tolerance and why.",
+    "findings": "Per snapshot: the standard's findings.",
+    "store_info": "The store's own facts: `schema_version`.",
+}
+COLUMN_DOCS = {
+    "snapshot_id": ("", "Snapshot number, 1, 2, 3 ... in the order recorded."),
+    "month": ("month", "Report month (its first day)."),
+    "portfolio": ("", "Portfolio of the report (`all` for all together); in project_months, the project's."),
+    "version": ("", "1 for the first record of the month and portfolio, then 2, 3 ..."),
+    "recorded_at": ("date-time", "When the snapshot was recorded."),
+    "as_of": ("date", "Status date of the report."),
+    "data_path": ("", "The dataset the numbers came from."),
+    "data_fingerprint": (
+        "",
+        "Short SHA-256 of the dataset's files when recorded (`pmo history --verify` compares it).",
+    ),
+    "standard": ("", "The standard file (or name) that rated the projects."),
+    "standard_hash": ("", "Short SHA-256 of the standard file."),
+    "library_version": ("", "PMO Lab version that recorded it."),
+    "parameters": ("JSON", "The run's parameters (standard, portfolios, backfill)."),
+    "project_id": ("", "Project code."),
+    "name": ("", "Project (or milestone) name."),
+    "stage": ("", "Lifecycle stage that month."),
+    "status": ("", "Delivery status that month."),
+    "pv": ("currency", "Planned value to date."),
+    "ev": ("currency", "Earned value to date."),
+    "ac": ("currency", "Actual cost to date."),
+    "bac": ("currency", "Budget at completion."),
+    "eac": ("currency", "Estimate at completion."),
+    "spi": ("ratio", "Schedule performance index, EV / PV."),
+    "cpi": ("ratio", "Cost performance index, EV / AC."),
+    "percent_complete": ("share", "Earned share of the budget, EV / BAC."),
+    "forecast_finish": ("date", "Forecast finish by the critical path."),
+    "baseline_finish": ("date", "Baseline finish."),
+    "p50": ("date", "Finish with a 50 % chance (Monte Carlo)."),
+    "p80": ("date", "Finish with an 80 % chance (Monte Carlo)."),
+    "finish_slip_days": ("working days", "Forecast finish minus baseline finish."),
+    "reported_rag": ("R / A / G", "Overall RAG the project manager reported."),
+    "overall_rag": ("R / A / G", "Overall RAG computed by the standard's tolerances."),
+    "schedule_rag": ("R / A / G", "Computed schedule RAG."),
+    "cost_rag": ("R / A / G", "Computed cost RAG."),
+    "scope_rag": ("R / A / G", "Computed scope RAG."),
+    "task_id": ("", "Milestone task code."),
+    "baseline_date": ("date", "Milestone baseline date."),
+    "forecast_date": ("date", "Milestone forecast date that month (the milestone trend analysis reads it)."),
+    "actual_date": ("date", "Milestone actual date, once reached."),
+    "slip_days": ("working days", "Forecast (or actual) minus baseline."),
+    "state": ("", "Milestone state (done, due, overdue ...)."),
+    "dimension": ("", "The exception's dimension (schedule, cost, scope)."),
+    "rag": ("R / A / G", "The exception's RAG."),
+    "reason": ("", "Why the project is outside tolerance."),
+    "rule_id": ("", "The standard's rule."),
+    "severity": ("", "The finding's severity."),
+    "found": ("", "What the rule found."),
+    "evidence": ("", "The evidence for it."),
+    "key": ("", "A fact's name."),
+    "value": ("", "Its value."),
+}
+
+
+def describe() -> list[tuple[str, str, list[tuple[str, str, str, str]]]]:
+    """The store's tables and views as (name, purpose, [(column, type, unit, meaning)]), from the schema itself."""
+    import duckdb
+
+    con = duckdb.connect(":memory:")
+    try:
+        for statement in MIGRATIONS[SCHEMA_VERSION]:
+            con.execute(statement)
+        rows = con.execute(
+            "SELECT table_name, column_name, data_type FROM information_schema.columns ORDER BY table_name, "
+            "ordinal_position"
+        ).fetchall()
+    finally:
+        con.close()
+    out: dict[str, list] = {}
+    for table, column, kind in rows:
+        unit, meaning = COLUMN_DOCS.get(column, ("", ""))
+        out.setdefault(table, []).append((column, kind.lower(), unit, meaning))
+    views = {"all_project_months": "View: project_months with their snapshot's month, portfolio and version.",
+             "latest_project_months": "View: the last recorded row of each project and month."}  # fmt: skip
+    order = [*TABLE_DOCS, *views]
+    return [(t, TABLE_DOCS.get(t) or views[t], out[t]) for t in order if t in out]
