@@ -114,6 +114,7 @@ COLUMN_DOCS = {
     "month": ("month", "Report month (its first day)."),
     "portfolio": ("", "Portfolio of the report (`all` for all together); in project_months, the project's."),
     "version": ("", "1 for the first record of the month and portfolio, then 2, 3 ..."),
+    "snapshot_portfolio": ("", "The portfolio of the snapshot the row belongs to (`all` for all together)."),
     "recorded_at": ("date-time", "When the snapshot was recorded."),
     "as_of": ("date", "Status date of the report."),
     "data_path": ("", "The dataset the numbers came from."),
