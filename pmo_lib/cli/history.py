@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import sys
 from pathlib import Path
 
@@ -57,7 +56,7 @@ def snapshot(data, months, backfill: bool, portfolios, standard_file, store_path
         data_path=str(Path(data).resolve()),
         data_fingerprint=fingerprint(data),
         standard=str(source or standard.name),
-        standard_hash=hashlib.sha256(source.read_bytes()).hexdigest()[:16] if source and source.is_file() else "",
+        standard_hash=fingerprint(source) if source and source.is_file() else "",
         library_version=__version__,
         parameters={"standard": str(standard_file or ""), "portfolios": names, "backfill": backfill},
     )
