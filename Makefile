@@ -19,8 +19,10 @@ $(STAMP): pyproject.toml
 
 setup: $(STAMP) ## create .venv and install (re-installs when pyproject.toml changes)
 
-report: $(STAMP) ## the monthly report of every sample portfolio for the sample's month ($(MONTH))
+report: $(STAMP) ## the monthly report of every sample portfolio for the sample's month ($(MONTH)), with its trends
 	@$(BIN)/pmo validate datasets/sample
+	@test -f reports/pmo.duckdb || { echo "Building the sample's history (first run only): every month before $(MONTH) as it stood..."; \
+		$(BIN)/pmo snapshot datasets/sample --backfill --before $(MONTH) --store reports/pmo.duckdb > /dev/null; }
 	@$(BIN)/pmo report --month $(MONTH) --all --data datasets/sample --out reports
 	@echo "Open reports/$(MONTH)/index.html in a browser (Excel workbooks and executed notebooks are beside it)."
 

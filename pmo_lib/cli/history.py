@@ -17,11 +17,13 @@ STORE_HELP = "The history store (a DuckDB file) [default: reports/pmo.duckdb]."
 @click.option("--month", "months", multiple=True, help="Month YYYY-MM (repeat for more).")
 @click.option("--backfill", is_flag=True,
               help="Every month the data covers, each from the data as it stood at that month's end.")  # fmt: skip
+@click.option("--before", default=None, metavar="YYYY-MM",
+              help="With --backfill: only the months before this one (the report of that month records itself).")  # fmt: skip
 @click.option("--portfolio", "portfolios", multiple=True, help="A portfolio by name (repeat) [default: all together].")
 @click.option("--standard", "standard_file", type=click.Path(path_type=Path), default=None,
               help="Standard file whose tolerances rate the projects [default: the one PMO Lab ships].")  # fmt: skip
 @click.option("--store", "store_path", type=click.Path(path_type=Path), default=None, help=STORE_HELP)
-def snapshot(data, months, backfill: bool, portfolios, standard_file, store_path) -> None:
+def snapshot(data, months, backfill: bool, before, portfolios, standard_file, store_path) -> None:
     """Record the report's numbers for each month into the store, one immutable snapshot per month and portfolio.
 
     A month recorded again is a new version; nothing already recorded changes. --backfill builds the
@@ -32,18 +34,26 @@ def snapshot(data, months, backfill: bool, portfolios, standard_file, store_path
 
     from .. import __version__
     from ..errors import PMOError, StandardError
-    from ..files import fingerprint
     from ..reporting import sections
     from ..reporting.batch import check_request, months_in
+    from ..reporting.month import portfolios as portfolios_in
     from ..standards import loading
-    from ..store import DEFAULT_STORE, Provenance, record
+    from ..store import DEFAULT_STORE, provenance, record
     from ..store.backfill import as_it_stood
 
     if bool(months) == backfill:
         usage_error("snapshot", "give --month YYYY-MM (repeat for more), or --backfill for every month of the data")
+    if before and not backfill:
+        usage_error("snapshot", "--before goes with --backfill")
     data = dataset(data)
     portfolio = load_or_exit("snapshot", data)
     wanted = months_in(portfolio) if backfill else list(months)
+    if before:
+        try:
+            check_request(portfolio, before, [])
+        except PMOError as exc:
+            usage_error("snapshot", f"--before: {exc}")
+        wanted = [m for m in wanted if m < before]
     names = list(portfolios) or ["all"]
     try:
         for month in wanted:
@@ -51,23 +61,19 @@ def snapshot(data, months, backfill: bool, portfolios, standard_file, store_path
         standard = loading.load(standard_file)
     except (PMOError, StandardError) as exc:
         usage_error("snapshot", str(exc))
-    source = Path(standard.path) if getattr(standard, "path", None) else None
-    provenance = Provenance(
-        data_path=str(Path(data).resolve()),
-        data_fingerprint=fingerprint(data),
-        standard=str(source or standard.name),
-        standard_hash=fingerprint(source) if source and source.is_file() else "",
-        library_version=__version__,
-        parameters={"standard": str(standard_file or ""), "portfolios": names, "backfill": backfill},
-    )
+    parameters = {"standard": str(standard_file or ""), "portfolios": names, "backfill": backfill}
+    origin = provenance(data, standard, parameters, __version__)
     store = store_path or DEFAULT_STORE
     try:
         for month in wanted:
             month_end = pd.Period(month, freq="M").end_time.normalize()
             stood = as_it_stood(portfolio, month_end) if backfill else portfolio
             for name in names:
-                built = sections.build(stood, month, name=name, standard=standard)
-                done = record(store, built, provenance)
+                if backfill and name != "all" and name not in portfolios_in(stood):
+                    click.echo(f"Skipped {month} {name}: none of its projects had begun by then")
+                    continue
+                built = sections.snapshot(stood, month, name=name, standard=standard)
+                done = record(store, built, origin)
                 click.echo(f"Recorded {done['month']} {done['portfolio']} as version {done['version']} in {store}")
     except PMOError as exc:
         click.echo(f"pmo snapshot: {exc}", err=True)

@@ -38,13 +38,18 @@ from .common import (
 @click.option("--standard", "standard_file", type=click.Path(path_type=Path), default=None,
               help="Standard file for tolerances and compliance [default: the standard that ships with PMO Lab].")  # fmt: skip
 @click.option("--jobs", type=click.IntRange(1, 64), default=None, help="Reports run side by side [default: cores].")
-def report(month, portfolios, every, data: Path, out: Path, fmt: str, as_of, detail, standard_file, jobs) -> None:
+@click.option("--store", "store_path", type=click.Path(path_type=Path), default=None,
+              help="History store the trends read and each report is recorded in [default: OUT/pmo.duckdb].")  # fmt: skip
+@click.option("--no-record", is_flag=True, help="Show the trends but do not record this run in the store.")
+def report(month, portfolios, every, data: Path, out: Path, fmt: str, as_of, detail, standard_file, jobs, store_path,
+           no_record: bool) -> None:  # fmt: skip
     """Run the monthly report for a portfolio (default: all portfolios together as one report).
 
     Writes reports/<month>/<portfolio>.html (opens offline), .xlsx (the
     report's tables) and .ipynb (the executed notebook). A failed run keeps
     the previous report, leaves <portfolio>.failed.ipynb and .error.txt, and
-    exits 1.
+    exits 1. Each report is recorded in the history store as a new snapshot (a month run again is a
+    new version) once it is complete, and its trends section reads the months recorded before it.
     """
     import contextlib
 
@@ -68,10 +73,12 @@ def report(month, portfolios, every, data: Path, out: Path, fmt: str, as_of, det
     # (several reports: each worker starts its own)
     single = not every and len(portfolios) <= 1
     with kernel(notebooks_dir() / "monthly_report.ipynb", WARM_UP) if single else contextlib.nullcontext() as km:
-        _report(month, portfolios, every, data, out, formats, as_of, detail, standard_file, jobs, km)
+        history = {"store": str((store_path or out / "pmo.duckdb").resolve()), "record": not no_record}
+        _report(month, portfolios, every, data, out, formats, as_of, detail, standard_file, jobs, km, history)
 
 
-def _report(month, portfolios, every, data: Path, out: Path, formats, as_of, detail, standard_file, jobs, km) -> None:
+def _report(month, portfolios, every, data: Path, out: Path, formats, as_of, detail, standard_file, jobs, km,
+            history: dict) -> None:  # fmt: skip
     from ..errors import PMOError
     from ..reporting.batch import ALL, check_request, run_reports
     from ..reporting.month import portfolios as names_in
@@ -90,7 +97,7 @@ def _report(month, portfolios, every, data: Path, out: Path, formats, as_of, det
             raise PMOError(f"--as-of {as_of} is not in the report month {month}")
     except PMOError as exc:
         usage_error("report", str(exc))
-    extra = {"detail": detail, **({"as_of": as_of} if as_of else {})}
+    extra = {"detail": detail, **({"as_of": as_of} if as_of else {}), **history}
     if standard_file:
         extra["standard"] = str(standard_file.resolve())
     with click.progressbar(length=len(names), label=f"Running {len(names)} report(s)", file=sys.stderr) as bar:

@@ -19,11 +19,10 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
 
-import pandas as pd
-
 from ..bundled import notebooks_dir
 from ..errors import PMOError
 from ..files import publish, slug
+from .month import months_in
 from .publish import index_page
 
 FORMATS = ("html", "xlsx", "ipynb")
@@ -44,16 +43,6 @@ WARM_UP = (
     "openpyxl.packaging.extended; "
     "import pmo_lib.bundled, importlib.readers, importlib.resources.readers, importlib.resources._itertools"
 )
-
-
-def months_in(portfolio) -> list[str]:
-    """The months a report can be made for: from the first planned or booked month to the data date's month."""
-    from ..evm import data_date
-
-    starts = [portfolio.projects["baseline_start"].min(), portfolio.timesheets["week_start"].min()]
-    first = min(d for d in starts if not pd.isna(d))
-    last = data_date(portfolio)
-    return [str(p) for p in pd.period_range(first, last, freq="M")]
 
 
 @dataclass

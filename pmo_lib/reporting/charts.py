@@ -204,3 +204,108 @@ def frontier(
     ax.legend(loc="lower right")
     ax.grid(alpha=0.3)
     return fig
+
+
+def _month_axis(ax, months) -> None:
+    """Report months along the x axis as ``Mon YY`` (every other one when there are many)."""
+    months = pd.to_datetime(pd.Series(months)).drop_duplicates().sort_values()
+    step = 1 if len(months) <= 9 else 2
+    ax.set_xticks(months.iloc[::step], [f"{m:%b %y}" for m in months.iloc[::step]], fontsize=8)
+
+
+def index_trend(indices: pd.DataFrame, title: str = "Portfolio SPI and CPI by report month"):
+    """The portfolio's SPI and CPI per report month (``store.trends.portfolio_indices``), with the 1.0 line."""
+    fig, ax = _figure(9, 3.4)
+    month = pd.to_datetime(indices["month"])
+    ax.plot(month, indices["spi"], "-", marker="o", color="#0072B2", label="SPI (EV / PV)")
+    ax.plot(month, indices["cpi"], "--", marker="s", color="#D55E00", label="CPI (EV / AC)")
+    ax.axhline(1.0, color="black", linewidth=1, linestyle=":", label="1.0 (on plan)")
+    for column, dy in (("spi", 8), ("cpi", -12)):
+        last = indices[column].last_valid_index()
+        if last is not None:
+            ax.annotate(f"{indices.loc[last, column]:.2f}", (month[last], indices.loc[last, column]),
+                        textcoords="offset points", xytext=(6, dy), fontsize=8)  # fmt: skip
+    _month_axis(ax, month)
+    ax.set_ylabel("index (1.0 = on plan)")
+    ax.set_title(title)
+    ax.legend(loc="lower left", fontsize=8, ncols=3)
+    ax.grid(alpha=0.3)
+    return fig
+
+
+def project_index_trends(project_months: pd.DataFrame, title: str = "SPI and CPI by report month, per live project"):
+    """Small multiples: one panel per project rated in the last month, SPI (solid) and CPI (dashed), 1.0 dotted."""
+    from matplotlib.figure import Figure
+
+    last = project_months["month"].max()
+    ids = sorted(project_months.loc[(project_months["month"] == last) & project_months["overall_rag"].notna(),
+                                    "project_id"].unique())  # fmt: skip
+    cols = 6
+    rows = max(1, -(-len(ids) // cols))
+    fig = Figure(figsize=(10, 1.55 * rows + 0.8), dpi=DPI, layout="constrained")
+    axes = fig.subplots(rows, cols, sharex=True, sharey=True, squeeze=False).ravel()
+    months = pd.to_datetime(project_months["month"]).drop_duplicates().sort_values()
+    for ax, pid in zip(axes, ids, strict=False):
+        rows_of = project_months[project_months["project_id"] == pid].sort_values("month")
+        ax.plot(rows_of["month"], rows_of["spi"].clip(0, 2), "-", color="#0072B2", linewidth=1.4)
+        ax.plot(rows_of["month"], rows_of["cpi"].clip(0, 2), "--", color="#D55E00", linewidth=1.4)
+        ax.axhline(1.0, color="black", linewidth=0.8, linestyle=":")
+        rag = rows_of["overall_rag"].iloc[-1]
+        ax.set_title(f"{pid} ({rag})", fontsize=8, color=RAG_COLOURS.get(rag, "black"), weight="bold")
+        ax.tick_params(labelsize=7)
+    for ax in axes[len(ids) :]:
+        ax.set_axis_off()
+    axes[0].set_ylim(0, 2)
+    ticks = [months.iloc[0], months.iloc[-1]] if len(months) > 1 else [months.iloc[0]]
+    for ax in axes:
+        ax.set_xticks(ticks, [f"{m:%b %y}" for m in ticks], fontsize=7)
+    fig.suptitle(title + "\nSPI solid, CPI dashed, 1.0 dotted; values above 2 drawn at 2", fontsize=10)
+    return fig
+
+
+def rag_strip(strip: pd.DataFrame, title: str = "Computed RAG by report month"):
+    """The RAG history strip: one row per project, one cell per report month, coloured, hatched and lettered."""
+    fig, ax = _figure(10, max(2.2, 0.28 * len(strip) + 1.4))
+    for i, (_, row) in enumerate(strip.iterrows()):
+        for j, rag in enumerate(row.to_numpy()):
+            if rag in RAG_COLOURS:
+                ax.add_patch(_rect(j, i, RAG_COLOURS[rag], RAG_HATCH[rag]))
+                ax.text(j + 0.5, i + 0.5, rag, ha="center", va="center", fontsize=7, weight="bold")
+    ax.set_xlim(0, strip.shape[1])
+    ax.set_ylim(len(strip), 0)
+    ax.set_xticks(np.arange(strip.shape[1]) + 0.5, [pd.Period(m).strftime("%b %y") for m in strip.columns],
+                  fontsize=7, rotation=90)  # fmt: skip
+    ax.set_yticks(np.arange(len(strip)) + 0.5, strip.index.tolist(), fontsize=7)
+    ax.set_title(title + " (blank: not rated or not yet started)", fontsize=10)
+    return fig
+
+
+def milestone_trend(trend: pd.DataFrame, title: str = "Milestone trend analysis: forecast date by report month"):
+    """The MTA slip chart: report month across, forecast date up, one line per milestone.
+
+    A flat line is a milestone holding its date; a rising one is slipping. The diagonal is where
+    forecast date equals report date: a line ends on it when the milestone is reached.
+    """
+    fig, ax = _figure(9, 4.6)
+    if trend.empty:
+        ax.text(0.5, 0.5, "Not enough recorded months for a milestone trend", ha="center", va="center")
+        ax.set_axis_off()
+        return fig
+    month_end = pd.to_datetime(trend["month"]) + pd.offsets.MonthEnd(0)
+    trend = trend.assign(report=month_end, date=pd.to_datetime(trend["date"]))
+    markers = ["o", "s", "^", "D", "v", "P", "X", "*"]
+    for k, (label, rows) in enumerate(trend.groupby("label", sort=False)):
+        rows = rows.sort_values("report")
+        ax.plot(rows["report"], rows["date"], marker=markers[k % len(markers)], markersize=4, linewidth=1.3,
+                label=f"{label} ({rows['moved_days'].iloc[0]:+.0f} d)")  # fmt: skip
+    low = min(trend["report"].min(), trend["date"].min())
+    high = max(trend["report"].max(), trend["date"].max())
+    ax.plot([low, high], [low, high], color="black", linewidth=0.8, linestyle=":", label="forecast = report date")
+    ax.set_xlim(trend["report"].min() - pd.Timedelta(days=10), trend["report"].max() + pd.Timedelta(days=10))
+    _month_axis(ax, trend["report"])
+    ax.set_xlabel("report month")
+    ax.set_ylabel("forecast date")
+    ax.set_title(title + "\n(rising line: slipping; in brackets: the move over the months shown, calendar days)",
+                 fontsize=10)  # fmt: skip
+    fig.legend(loc="outside right center", fontsize=7)
+    return fig

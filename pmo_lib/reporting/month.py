@@ -249,7 +249,7 @@ def month_over_month(portfolio, month) -> pd.DataFrame:
     return out.sort_values(["project_id", "kind", "item"], kind="stable").reset_index(drop=True)
 
 
-def milestones(portfolio, month, *, horizon_days: int = 30, as_of=None, plan=None) -> pd.DataFrame:
+def milestones(portfolio, month, *, horizon_days: int = 30, as_of=None, plan=None, every: bool = False) -> pd.DataFrame:
     """Milestones due, achieved and slipped in a month, and those coming in the next ``horizon_days``.
 
     One row per milestone of interest: ``project_id``, ``task_id``, ``name``,
@@ -258,7 +258,9 @@ def milestones(portfolio, month, *, horizon_days: int = 30, as_of=None, plan=Non
     [working days]), ``state``: ``"achieved"`` (done in the month),
     ``"slipped"`` (baseline date passed, not done, or done late in the
     month), ``"due"`` (baseline in the month, on track) or ``"upcoming"``
-    (forecast within the horizon after the status date).
+    (forecast within the horizon after the status date). ``every``: every milestone, the others
+    with state ``"done"`` (achieved before the month) or ``"later"`` (the milestone trend analysis
+    of the history store reads them).
     """
     from ..calendar import WorkCalendars
     from ..schedule import schedule
@@ -301,11 +303,24 @@ def milestones(portfolio, month, *, horizon_days: int = 30, as_of=None, plan=Non
         default="",
     )
     out["state"] = state
-    out = out[out["state"] != ""]
-    order = {"slipped": 0, "due": 1, "achieved": 2, "upcoming": 3}
+    if every:
+        out["state"] = out["state"].where(out["state"] != "", np.where(achieved, "done", "later"))
+    else:
+        out = out[out["state"] != ""]
+    order = {"slipped": 0, "due": 1, "achieved": 2, "upcoming": 3, "done": 4, "later": 5}
     return out.sort_values(
         ["state", "forecast_date", "project_id"], key=lambda s: s.map(order) if s.name == "state" else s
     ).reset_index(drop=True)
+
+
+def months_in(portfolio) -> list[str]:
+    """The months a report can be made for: from the first planned or booked month to the data date's month."""
+    from ..evm import data_date
+
+    starts = [portfolio.projects["baseline_start"].min(), portfolio.timesheets["week_start"].min()]
+    first = min(d for d in starts if not pd.isna(d))
+    last = data_date(portfolio)
+    return [str(p) for p in pd.period_range(first, last, freq="M")]
 
 
 def portfolios(portfolio) -> list[str]:

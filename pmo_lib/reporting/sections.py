@@ -23,6 +23,8 @@ from .month import (
     summary,
 )
 
+# the milestone states the report lists (the others, "done" and "later", are kept for the trend analysis)
+LISTED_STATES = ("slipped", "due", "achieved", "upcoming")
 PORTFOLIO_COLUMNS = {
     "project_id": "Project",
     "name": "Name",
@@ -39,6 +41,59 @@ PORTFOLIO_COLUMNS = {
     "next_milestone": "Next milestone",
     "next_milestone_date": "Milestone date",
 }
+
+
+def snapshot(
+    portfolio,
+    month,
+    *,
+    name: str = "all",
+    tolerances: Tolerances | None = None,
+    risk_iterations: int = 2_000,
+    seed: int = 0,
+    horizon_days: int = 45,
+    as_of=None,
+    standard=None,
+) -> dict:
+    """The parts of the month's report the history store keeps (:func:`pmo_lib.store.record`).
+
+    ``summary`` (indicators and RAG per project), ``exceptions``, ``milestones`` (those the
+    report lists) and ``milestones_all`` (every milestone with its forecast date, for the
+    milestone trend analysis), ``schedule_risk`` (P50/P80 of the red and amber projects) and the
+    standard's ``findings``; the arguments are :func:`build`'s. About half of :func:`build`'s work.
+    """
+    return _core(portfolio, month, name, tolerances, risk_iterations, seed, horizon_days, as_of, standard)[0]
+
+
+def _core(portfolio, month, name, tolerances, risk_iterations, seed, horizon_days, as_of, standard):
+    from ..schedule import schedule
+    from ..schedule_risk import forecast
+    from ..standards import loading, scoring
+
+    if not isinstance(standard, loading.Standard):
+        standard = loading.load(standard or None)
+    tolerances = tolerances or standard.report_tolerances()
+    data = select(portfolio, name)
+    as_of = status_date(data, month, as_of)
+    plan = schedule(data, as_of=as_of)  # the schedule with progress, once for every section that needs it
+    summary_table = summary(data, month, tolerances=tolerances, as_of=as_of, plan=plan)
+    rated = summary_table[summary_table["overall_rag"].notna()]
+    flagged = rated.loc[rated["overall_rag"].isin(["R", "A"]), "project_id"].tolist()
+    out: dict = {"as_of": as_of, "month": str(pd.Period(month, freq="M")), "name": name, "flagged": flagged}
+    out["summary"] = summary_table
+    out["exceptions"] = exceptions(data, month, tolerances=tolerances, table=summary_table)
+    every = milestones(data, month, horizon_days=horizon_days, as_of=as_of, plan=plan, every=True)
+    out["milestones_all"] = every
+    out["milestones"] = every[every["state"].isin(LISTED_STATES)].reset_index(drop=True)
+    if flagged:
+        risky = forecast(data, as_of, iterations=risk_iterations, seed=seed, projects=flagged)["projects"]
+        out["schedule_risk"] = risky[["project_id", "planned_finish", "p50", "p80", "baseline_finish",
+                                      "chance_by_baseline", "most_critical"]]  # fmt: skip
+    else:
+        out["schedule_risk"] = pd.DataFrame(columns=["project_id", "planned_finish", "p50", "p80"])
+    out["standard"] = standard.name
+    out["findings"] = scoring.evaluate(data, standard, as_of)
+    return out, data, standard, tolerances
 
 
 def build(
@@ -60,28 +115,20 @@ def build(
     the projects unless ``tolerances`` is given, and its rules give the
     compliance section. Returns a dict of DataFrames (and a few numbers) keyed
     by section; the notebook lays them out and ``pmo report`` writes the
-    tables to Excel.
+    tables to Excel. It holds :func:`snapshot`'s parts too.
     """
     from .. import evm, finance, risk
     from .. import resources as res
-    from ..schedule import schedule
-    from ..schedule_risk import forecast
-    from ..standards import loading, scoring
+    from ..standards import scoring
 
-    if not isinstance(standard, loading.Standard):
-        standard = loading.load(standard or None)
-    tolerances = tolerances or standard.report_tolerances()
-    data = select(portfolio, name)
-    as_of = status_date(data, month, as_of)
-    start = pd.Period(month, freq="M").to_timestamp()
-    plan = schedule(data, as_of=as_of)  # the schedule with progress, once for every section that needs it
-    summary_table = summary(data, month, tolerances=tolerances, as_of=as_of, plan=plan)
+    out, data, standard, tolerances = _core(
+        portfolio, month, name, tolerances, risk_iterations, seed, horizon_days, as_of, standard
+    )
+    as_of, flagged, summary_table = out["as_of"], out["flagged"], out["summary"]
     rated = summary_table[summary_table["overall_rag"].notna()]
-    flagged = rated.loc[rated["overall_rag"].isin(["R", "A"]), "project_id"].tolist()
+    start = pd.Period(month, freq="M").to_timestamp()
     money = finance.summary(data.financials, data.projects, as_of)
     phased = evm.time_phased(data, as_of)
-    out: dict = {"as_of": as_of, "month": str(pd.Period(month, freq="M")), "name": name, "flagged": flagged}
-    out["summary"] = summary_table
     out["rag_counts"] = pd.DataFrame(
         {
             "computed": rated["overall_rag"].value_counts().reindex(["R", "A", "G"], fill_value=0),
@@ -102,14 +149,6 @@ def build(
     out["biggest_changes"] = biggest_changes(data, month)
     out["decisions"] = decisions_needed(data, month, as_of=as_of)
     out["portfolio"] = summary_table[list(PORTFOLIO_COLUMNS)].rename(columns=PORTFOLIO_COLUMNS)
-    out["exceptions"] = exceptions(data, month, tolerances=tolerances, table=summary_table)
-    out["milestones"] = milestones(data, month, horizon_days=horizon_days, as_of=as_of, plan=plan)
-    if flagged:
-        risky = forecast(data, as_of, iterations=risk_iterations, seed=seed, projects=flagged)["projects"]
-        out["schedule_risk"] = risky[["project_id", "planned_finish", "p50", "p80", "baseline_finish",
-                                      "chance_by_baseline", "most_critical"]]  # fmt: skip
-    else:
-        out["schedule_risk"] = pd.DataFrame(columns=["project_id", "planned_finish", "p50", "p80"])
     out["s_curve"] = evm.s_curve(phased)
     out["s_curve_flagged"] = evm.s_curve(phased, flagged)
     monthly = finance.monthly(data.financials, data.projects, by="portfolio")
@@ -138,14 +177,11 @@ def build(
     out["utilisation"] = res.utilisation(portfolio, start, quarter_end, by="team", freq="M")
     out["over_allocated"] = res.over_allocated(portfolio, start, month_end(month), freq="M")
     out["month_over_month"] = month_over_month(data, month)
-    findings = scoring.evaluate(data, standard, as_of)
     previous = min(as_of, (pd.Period(month, freq="M") - 1).to_timestamp(how="end").normalize())
-    out["standard"] = standard.name
-    out["compliance"] = scoring.scores(data, findings, standard)
+    out["compliance"] = scoring.scores(data, out["findings"], standard)
     out["compliance_portfolios"] = scoring.portfolio_scores(out["compliance"])
-    out["findings"] = findings
-    out["findings_changes"] = scoring.changes_since(data, standard, as_of, previous, now=findings)
+    out["findings_changes"] = scoring.changes_since(data, standard, as_of, previous, now=out["findings"])
     return out
 
 
-__all__ = ["PORTFOLIO_COLUMNS", "build"]
+__all__ = ["LISTED_STATES", "PORTFOLIO_COLUMNS", "build", "snapshot"]

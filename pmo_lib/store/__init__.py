@@ -13,7 +13,8 @@ that is stopped half-way leaves nothing. The store's schema is versioned (``stor
 written by this version is migrated forward by the next, and a store from a newer version is
 refused with a message.
 
-Modules: ``schema`` (the tables, views and migrations).
+Modules: ``schema`` (the tables, views and migrations), ``backfill`` (the data as it stood at an
+earlier month end) and ``trends`` (what the report's trend section reads from the history).
 """
 
 from __future__ import annotations
@@ -27,12 +28,25 @@ from pathlib import Path
 import pandas as pd
 
 from ..errors import StoreError
-from .schema import SCHEMA_VERSION, TABLE_COLUMNS, migrate
+from .schema import SCHEMA_VERSION, TABLE_COLUMNS, frame_for, migrate, report_rows, tidy
 
 DEFAULT_STORE = Path("reports") / "pmo.duckdb"
 WAIT_SECONDS = 30.0
 
-__all__ = ["DEFAULT_STORE", "Provenance", "StoreError", "history", "open_store", "record", "snapshots"]
+__all__ = [
+    "DEFAULT_STORE",
+    "Provenance",
+    "StoreError",
+    "for_report",
+    "history",
+    "open_store",
+    "provenance",
+    "read_months",
+    "record",
+    "snapshots",
+    "verify",
+    "versions",
+]
 
 
 @dataclass(frozen=True)
@@ -45,6 +59,22 @@ class Provenance:
     standard_hash: str
     library_version: str
     parameters: dict
+
+
+def provenance(data, standard, parameters: dict, version: str) -> Provenance:
+    """The provenance of a snapshot of ``data`` (a dataset path) rated by ``standard`` (a loaded standard),
+    recorded by PMO Lab ``version``."""
+    from ..files import fingerprint
+
+    source = Path(standard.path) if getattr(standard, "path", None) else None
+    return Provenance(
+        data_path=str(Path(data).resolve()),
+        data_fingerprint=fingerprint(data),
+        standard=str(source or standard.name),
+        standard_hash=fingerprint(source) if source and source.is_file() else "",
+        library_version=version,
+        parameters=parameters,
+    )
 
 
 @contextmanager
@@ -88,15 +118,6 @@ def open_store(path: Path | str = DEFAULT_STORE, *, write: bool = False, wait: f
         con.close()
 
 
-def _frame_for(table: str, frame: pd.DataFrame, snapshot_id: int) -> pd.DataFrame:
-    """The columns the table keeps, in its order, with the snapshot id in front."""
-    columns = TABLE_COLUMNS[table]
-    out = pd.DataFrame({"snapshot_id": snapshot_id}, index=frame.index)
-    for column in columns:
-        out[column] = frame[column] if column in frame.columns else None
-    return out.reset_index(drop=True)
-
-
 def _insert(con, table: str, frame: pd.DataFrame) -> None:
     if frame.empty:
         return
@@ -116,8 +137,8 @@ def record(path: Path | str, sections: dict, provenance: Provenance, *, wait: fl
     month = pd.Period(sections["month"], freq="M").start_time
     portfolio = sections["name"]
     parts = {
-        "project_months": _project_months(sections),
-        "milestones": sections.get("milestones", pd.DataFrame()),
+        "project_months": report_rows(sections),
+        "milestones": sections.get("milestones_all", sections.get("milestones", pd.DataFrame())),
         "exceptions": sections.get("exceptions", pd.DataFrame()),
         "findings": sections.get("findings", pd.DataFrame()),
     }
@@ -136,7 +157,7 @@ def record(path: Path | str, sections: dict, provenance: Provenance, *, wait: fl
                  provenance.library_version, json.dumps(provenance.parameters, sort_keys=True, default=str)],
             )  # fmt: skip
             for table, frame in parts.items():
-                _insert(con, table, _frame_for(table, frame, snapshot_id))
+                _insert(con, table, frame_for(table, frame, snapshot_id))
             con.execute("COMMIT")
         except BaseException:
             con.execute("ROLLBACK")
@@ -145,19 +166,10 @@ def record(path: Path | str, sections: dict, provenance: Provenance, *, wait: fl
             "version": int(version)}  # fmt: skip
 
 
-def _project_months(sections: dict) -> pd.DataFrame:
-    """Per project: the summary's indicators and RAG, with the schedule risk's P50/P80."""
-    summary = sections["summary"]
-    risk = sections.get("schedule_risk")
-    if risk is not None and len(risk) and "p50" in risk:
-        summary = summary.merge(risk[["project_id", "p50", "p80"]], on="project_id", how="left")
-    return summary
-
-
 def snapshots(path: Path | str = DEFAULT_STORE) -> pd.DataFrame:
     """Every snapshot, oldest first: id, month, portfolio, version, when, as-of date and provenance."""
     with open_store(path) as con:
-        return con.execute("SELECT * FROM snapshots ORDER BY month, portfolio, version").df()
+        return con.execute("SELECT * FROM snapshots ORDER BY month, snapshot_id").df()
 
 
 def history(path: Path | str = DEFAULT_STORE, project: str | None = None, *, latest: bool = True) -> pd.DataFrame:
@@ -167,6 +179,73 @@ def history(path: Path | str = DEFAULT_STORE, project: str | None = None, *, lat
     where, args = ("WHERE project_id = ?", [project]) if project else ("", [])
     with open_store(path) as con:
         return con.execute(f"SELECT * FROM {view} {where} ORDER BY project_id, month, version", args).df()
+
+
+def read_months(path: Path | str, portfolio: str, first, last, *, wait: float = WAIT_SECONDS):
+    """The recorded months ``first`` to ``last`` (periods or ``YYYY-MM``) of a portfolio's projects: two frames,
+    project months and milestones, each with its ``month`` (the last recorded version of each project's
+    month, from any snapshot; every project for ``"all"``); both empty when the store does not exist yet."""
+    path = Path(path)
+    if not path.exists():
+        empty = pd.DataFrame(columns=["month", "project_id"])
+        return empty, empty.assign(task_id=None)
+    first = pd.Period(first, freq="M").start_time
+    last = pd.Period(last, freq="M").start_time
+    where = "month BETWEEN ? AND ?" + ("" if portfolio == "all" else " AND portfolio = ?")
+    args = [first, last] + ([] if portfolio == "all" else [portfolio])
+    projects = ", ".join(TABLE_COLUMNS["project_months"])
+    marks = ", ".join(f"m.{c}" for c in TABLE_COLUMNS["milestones"])
+    with open_store(path, wait=wait) as con:
+        months = con.execute(f"SELECT month, {projects} FROM latest_project_months WHERE {where}", args).df()
+        held = "SELECT DISTINCT project_id FROM latest_project_months WHERE " + where
+        milestones = con.execute(
+            f"SELECT m.month, {marks} FROM latest_milestones m WHERE m.month BETWEEN ? AND ? "
+            f"AND m.project_id IN ({held})",
+            [first, last, *args],
+        ).df()
+    return tidy(months), tidy(milestones)
+
+
+def for_report(sections: dict, portfolio, *, store=None, months: int = 12, standard=None):
+    """The history the report of ``sections`` shows (a :class:`~pmo_lib.store.trends.History`): up to
+    ``months`` report months ending with its own.
+
+    With ``store`` (a path), the earlier months are read from it (the last recorded version of each
+    project's month; none when the file does not exist yet) and this month is the report's own, so
+    nothing is computed twice. Without one, each earlier month is worked out from ``portfolio`` as it
+    stood at that month's end (the numbers ``pmo snapshot --backfill`` would record).
+    """
+    from ..reporting.month import months_in, portfolios
+    from ..reporting.sections import snapshot
+    from .backfill import as_it_stood
+    from .trends import History, from_months, stack
+
+    month = pd.Period(sections["month"], freq="M")
+    earliest = month - (months - 1)
+    current = from_months([(str(month), sections)])
+    if store is not None:
+        projects, marks = read_months(store, sections["name"], earliest, month - 1)
+        return History(
+            tidy(stack(projects, current.project_months)),
+            tidy(stack(marks, current.milestones)),
+            source=f"the history store {store}",
+            recorded=versions(store, month, sections["name"]),
+        )
+    built = []
+    for held in (m for m in months_in(portfolio) if earliest <= pd.Period(m, freq="M") < month):
+        stood = as_it_stood(portfolio, pd.Period(held, freq="M").end_time.normalize())
+        if sections["name"] == "all" or sections["name"] in portfolios(stood):  # none of its projects begun: no month
+            built.append((held, snapshot(stood, held, name=sections["name"], standard=standard)))
+    return from_months([*built, (str(month), sections)], source="the data as it stood at each month's end")
+
+
+def versions(path: Path | str, month, portfolio: str, *, wait: float = WAIT_SECONDS) -> int:
+    """How many versions of ``month`` (a period or ``YYYY-MM``) and ``portfolio`` the store holds (0 without a store)."""
+    if not Path(path).exists():
+        return 0
+    with open_store(path, wait=wait) as con:
+        return int(con.execute("SELECT count(*) FROM snapshots WHERE month = ? AND portfolio = ?",
+                               [pd.Period(month, freq="M").start_time, portfolio]).fetchone()[0])  # fmt: skip
 
 
 def verify(path: Path | str, snapshot_id: int, *, rtol: float = 1e-9) -> tuple[bool, str]:
@@ -202,8 +281,10 @@ def verify(path: Path | str, snapshot_id: int, *, rtol: float = 1e-9) -> tuple[b
     month = pd.Timestamp(snap["month"]).to_period("M")
     if parameters.get("backfill"):
         portfolio = as_it_stood(portfolio, month.end_time.normalize())
-    built = sections.build(portfolio, str(month), name=snap["portfolio"], standard=parameters.get("standard") or None)
-    again = _frame_for("project_months", _project_months(built), int(snapshot_id)).sort_values("project_id")
+    built = sections.snapshot(
+        portfolio, str(month), name=snap["portfolio"], standard=parameters.get("standard") or None
+    )
+    again = frame_for("project_months", report_rows(built), int(snapshot_id)).sort_values("project_id")
     again = again.reset_index(drop=True)
     differences = []
     if again["project_id"].tolist() != stored["project_id"].tolist():

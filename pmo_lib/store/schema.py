@@ -14,17 +14,23 @@ Tables (documented in the data dictionary):
   ``ac``, ``bac``, ``eac`` [currency], ``spi``, ``cpi``, ``percent_complete`` [share], ``forecast_finish``,
   ``baseline_finish``, ``p50``, ``p80`` [dates], ``finish_slip_days`` [working days], reported and
   computed RAG (overall, schedule, cost, scope);
-- ``milestones``: per snapshot: project, task, name, baseline, forecast and actual date, slip, state;
+- ``milestones``: per snapshot: every milestone of the projects, with baseline, forecast and actual date,
+  slip and state (from schema 2; a schema-1 snapshot holds only the milestones its report listed);
 - ``exceptions``: per snapshot: project, dimension, RAG, reason;
 - ``findings``: per snapshot: the standard's findings (rule, severity, project, what was found).
 
-Views: ``all_project_months`` (project months with their snapshot's month, portfolio, version) and
-``latest_project_months`` (the last recorded row of each project and month).
+Views: ``all_project_months`` (project months with their snapshot's month, portfolio, version),
+``latest_project_months`` (the last recorded row of each project and month), and the same two for
+milestones, ``all_milestones`` and ``latest_milestones`` (each milestone's last recorded forecast per
+month). The latest views take a project's month from whichever snapshot recorded it last, so a
+portfolio's trend can be read from the snapshots of all portfolios together and vice versa.
 """
 
 from __future__ import annotations
 
-SCHEMA_VERSION = 1
+import pandas as pd
+
+SCHEMA_VERSION = 2
 
 TABLE_COLUMNS = {
     "project_months": ["project_id", "name", "portfolio", "stage", "status", "pv", "ev", "ac", "bac", "eac", "spi",
@@ -66,7 +72,53 @@ _V1 = [
             FROM all_project_months) WHERE rank = 1""",
 ]
 
-MIGRATIONS = {1: _V1}  # version -> the statements that make it from the version before
+# version 2: every milestone of the portfolio is recorded (not only those the report lists), and the milestone
+# views the trend analysis reads; a version-1 store keeps its rows and gains the views
+_V2 = [
+    """CREATE VIEW all_milestones AS
+        SELECT s.month, s.portfolio AS snapshot_portfolio, s.version, s.recorded_at, m.*
+        FROM milestones m JOIN snapshots s USING (snapshot_id)""",
+    """CREATE VIEW latest_milestones AS
+        SELECT * EXCLUDE (rank) FROM (
+            SELECT *, row_number() OVER (PARTITION BY project_id, task_id, month ORDER BY snapshot_id DESC) AS rank
+            FROM all_milestones) WHERE rank = 1""",
+]
+
+MIGRATIONS = {1: _V1, 2: _V2}  # version -> the statements that make it from the version before
+
+
+def frame_for(table: str, frame: pd.DataFrame, snapshot_id: int) -> pd.DataFrame:
+    """The columns the table keeps, in its order, with the snapshot id in front."""
+    columns = TABLE_COLUMNS[table]
+    out = pd.DataFrame({"snapshot_id": snapshot_id}, index=frame.index)
+    for column in columns:
+        out[column] = frame[column] if column in frame.columns else None
+    return out.reset_index(drop=True)
+
+
+def report_rows(sections: dict) -> pd.DataFrame:
+    """Per project: the summary's indicators and RAG, with the schedule risk's P50/P80."""
+    summary = sections["summary"]
+    risk = sections.get("schedule_risk")
+    if risk is not None and len(risk) and "p50" in risk:
+        summary = summary.merge(risk[["project_id", "p50", "p80"]], on="project_id", how="left")
+    return summary
+
+
+def tidy(frame):
+    """Rows read back from the store or built in memory, alike: dates as dates, text as plain objects, in key order."""
+    frame = frame.copy()
+    frame["month"] = pd.to_datetime(frame["month"]).astype("datetime64[ns]")
+    for column in frame.columns:  # text as the store gives it back, whichever way the rows came
+        if isinstance(frame[column].dtype, pd.CategoricalDtype) or pd.api.types.is_string_dtype(frame[column]):
+            frame[column] = frame[column].astype(object).where(frame[column].notna(), None)
+    for column in ("forecast_finish", "baseline_finish", "p50", "p80", "baseline_date", "forecast_date", "actual_date"):
+        if column in frame:
+            frame[column] = pd.to_datetime(frame[column]).astype("datetime64[ns]")
+    keys = ["month", "project_id", "task_id"] if "task_id" in frame else ["month", "project_id"]
+    if len(frame) and set(keys) <= set(frame.columns):
+        frame = frame.sort_values(keys, kind="stable")
+    return frame.reset_index(drop=True)
 
 
 def version_of(con) -> int:
@@ -104,7 +156,7 @@ def migrate(con, *, write: bool) -> int:
 TABLE_DOCS = {
     "snapshots": "One row per recorded report (month x portfolio x version); never changed once written.",
     "project_months": "Per snapshot and project: what the report said that month.",
-    "milestones": "Per snapshot: the milestones the report listed, with their forecast dates.",
+    "milestones": "Per snapshot: every milestone of the projects, with its forecast date that month.",
     "exceptions": "Per snapshot: the projects outside tolerance and why.",
     "findings": "Per snapshot: the standard's findings.",
     "store_info": "The store's own facts: `schema_version`.",
@@ -153,7 +205,10 @@ COLUMN_DOCS = {
     "forecast_date": ("date", "Milestone forecast date that month (the milestone trend analysis reads it)."),
     "actual_date": ("date", "Milestone actual date, once reached."),
     "slip_days": ("working days", "Forecast (or actual) minus baseline."),
-    "state": ("", "Milestone state (done, due, overdue ...)."),
+    "state": (
+        "",
+        "Milestone state that month: achieved, slipped, due, upcoming (the report lists these), done, later.",
+    ),
     "dimension": ("", "The exception's dimension (schedule, cost, scope)."),
     "rag": ("R / A / G", "The exception's RAG."),
     "reason": ("", "Why the project is outside tolerance."),
@@ -172,8 +227,9 @@ def describe() -> list[tuple[str, str, list[tuple[str, str, str, str]]]]:
 
     con = duckdb.connect(":memory:")
     try:
-        for statement in MIGRATIONS[SCHEMA_VERSION]:
-            con.execute(statement)
+        for version in range(1, SCHEMA_VERSION + 1):
+            for statement in MIGRATIONS[version]:
+                con.execute(statement)
         rows = con.execute(
             "SELECT table_name, column_name, data_type FROM information_schema.columns ORDER BY table_name, "
             "ordinal_position"
@@ -185,6 +241,8 @@ def describe() -> list[tuple[str, str, list[tuple[str, str, str, str]]]]:
         unit, meaning = COLUMN_DOCS.get(column, ("", ""))
         out.setdefault(table, []).append((column, kind.lower(), unit, meaning))
     views = {"all_project_months": "View: project_months with their snapshot's month, portfolio and version.",
-             "latest_project_months": "View: the last recorded row of each project and month."}  # fmt: skip
+             "latest_project_months": "View: the last recorded row of each project and month.",
+             "all_milestones": "View: milestones with their snapshot's month, portfolio and version.",
+             "latest_milestones": "View: the last recorded row of each milestone and month (the trend analysis reads it)."}  # fmt: skip
     order = [*TABLE_DOCS, *views]
     return [(t, TABLE_DOCS.get(t) or views[t], out[t]) for t in order if t in out]
