@@ -30,16 +30,12 @@ def snapshot(data, months, backfill: bool, before, portfolios, standard_file, st
     history the data holds: each month from the data as it stood at that month's end (later
     timesheets, actuals, status updates and dates left out; see pmo_lib.store.backfill).
     """
-    import pandas as pd
-
     from .. import __version__
     from ..errors import PMOError, StandardError
-    from ..reporting import sections
     from ..reporting.batch import check_request, months_in
-    from ..reporting.month import portfolios as portfolios_in
     from ..standards import loading
-    from ..store import DEFAULT_STORE, provenance, record
-    from ..store.backfill import as_it_stood
+    from ..store import DEFAULT_STORE, provenance
+    from ..store.backfill import record_months
 
     if bool(months) == backfill:
         usage_error("snapshot", "give --month YYYY-MM (repeat for more), or --backfill for every month of the data")
@@ -65,16 +61,8 @@ def snapshot(data, months, backfill: bool, before, portfolios, standard_file, st
     origin = provenance(data, standard, parameters, __version__)
     store = store_path or DEFAULT_STORE
     try:
-        for month in wanted:
-            month_end = pd.Period(month, freq="M").end_time.normalize()
-            stood = as_it_stood(portfolio, month_end) if backfill else portfolio
-            for name in names:
-                if backfill and name != "all" and name not in portfolios_in(stood):
-                    click.echo(f"Skipped {month} {name}: none of its projects had begun by then")
-                    continue
-                built = sections.snapshot(stood, month, name=name, standard=standard)
-                done = record(store, built, origin)
-                click.echo(f"Recorded {done['month']} {done['portfolio']} as version {done['version']} in {store}")
+        record_months(store, portfolio, wanted, names=names, standard=standard, origin=origin, as_stood=backfill,
+                      say=click.echo)  # fmt: skip
     except PMOError as exc:
         click.echo(f"pmo snapshot: {exc}", err=True)
         sys.exit(EXIT_DATA)
