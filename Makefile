@@ -7,7 +7,7 @@ MONTH ?= 2026-10
 # test processes for make test (each test file runs whole on one); WORKERS=1 for one process
 WORKERS ?= 2
 
-.PHONY: setup report test test-fast lint notebooks lab bench bench-leveling bench-demand bench-import bench-browser docs sample clean
+.PHONY: setup report test test-fast lint notebooks lab bench bench-leveling bench-demand bench-import bench-store bench-browser docs sample clean
 
 $(STAMP): pyproject.toml
 	@$(PY) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { echo "PMO Lab needs Python 3.11 or newer ($(PY) is older)"; exit 1; }
@@ -57,6 +57,9 @@ bench-demand: $(STAMP) ## portfolio selection: 1,000 proposals x 12 quarters x 2
 
 bench-import: $(STAMP) ## importing a 20,000-task MS Project XML and XER (MPXJ writes them; needs Java)
 	$(BIN)/python benchmarks/importers.py
+
+bench-store: $(STAMP) ## the history store on the 2,000-project month: one snapshot, a 24-month trend, against Parquet
+	$(BIN)/python benchmarks/store.py
 
 bench-browser: $(STAMP) ## the what-if planner in JupyterLab, driven by headless Chromium (apt-get install chromium)
 	@$(BIN)/python -m pip install --quiet -e ".[dev,bench]"

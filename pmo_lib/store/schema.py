@@ -21,8 +21,8 @@ Tables (documented in the data dictionary):
 
 Views: ``all_project_months`` (project months with their snapshot's month, portfolio, version),
 ``latest_project_months`` (the last recorded row of each project and month), and the same two for
-milestones, ``all_milestones`` and ``latest_milestones`` (each milestone's last recorded forecast per
-month). The latest views take a project's month from whichever snapshot recorded it last, so a
+milestones, ``all_milestones`` and ``latest_milestones`` (a project's milestones from the snapshot that
+recorded its latest row of the month). The latest views take a project's month from whichever snapshot recorded it last, so a
 portfolio's trend can be read from the snapshots of all portfolios together and vice versa.
 """
 
@@ -72,16 +72,21 @@ _V1 = [
             FROM all_project_months) WHERE rank = 1""",
 ]
 
-# version 2: every milestone of the portfolio is recorded (not only those the report lists), and the milestone
-# views the trend analysis reads; a version-1 store keeps its rows and gains the views
+# version 2: every milestone of the portfolio is recorded (not only those the report lists), the milestone views
+# the trend analysis reads, and the latest views by a join on each project month's last snapshot (a window over
+# every row was twice as slow); a version-1 store keeps its rows and gains the views
 _V2 = [
+    """CREATE OR REPLACE VIEW latest_project_months AS
+        SELECT a.* FROM all_project_months a
+        JOIN (SELECT project_id, month, max(snapshot_id) AS snapshot_id FROM all_project_months GROUP BY ALL) latest
+        USING (project_id, month, snapshot_id)""",
     """CREATE VIEW all_milestones AS
         SELECT s.month, s.portfolio AS snapshot_portfolio, s.version, s.recorded_at, m.*
         FROM milestones m JOIN snapshots s USING (snapshot_id)""",
     """CREATE VIEW latest_milestones AS
-        SELECT * EXCLUDE (rank) FROM (
-            SELECT *, row_number() OVER (PARTITION BY project_id, task_id, month ORDER BY snapshot_id DESC) AS rank
-            FROM all_milestones) WHERE rank = 1""",
+        SELECT a.* FROM all_milestones a
+        JOIN (SELECT project_id, month, max(snapshot_id) AS snapshot_id FROM all_project_months GROUP BY ALL) latest
+        USING (project_id, month, snapshot_id)""",
 ]
 
 MIGRATIONS = {1: _V1, 2: _V2}  # version -> the statements that make it from the version before
@@ -105,19 +110,36 @@ def report_rows(sections: dict) -> pd.DataFrame:
     return summary
 
 
+NUMBERS = {"pv", "ev", "ac", "bac", "eac", "spi", "cpi", "percent_complete", "finish_slip_days", "slip_days"}
+
+
 def tidy(frame):
-    """Rows read back from the store or built in memory, alike: dates as dates, text as plain objects, in key order."""
+    """Rows read back from the store or built in memory, alike: dates as ``datetime64[ns]``, text as ``str``.
+
+    Only the types are made alike (cheaply: a column already right is left alone); the order is the
+    caller's (the store's reads are sorted in SQL, :func:`pmo_lib.store.trends.from_months` sorts its own).
+    """
     frame = frame.copy()
-    frame["month"] = pd.to_datetime(frame["month"]).astype("datetime64[ns]")
-    for column in frame.columns:  # text as the store gives it back, whichever way the rows came
-        if isinstance(frame[column].dtype, pd.CategoricalDtype) or pd.api.types.is_string_dtype(frame[column]):
-            frame[column] = frame[column].astype(object).where(frame[column].notna(), None)
-    for column in ("forecast_finish", "baseline_finish", "p50", "p80", "baseline_date", "forecast_date", "actual_date"):
-        if column in frame:
-            frame[column] = pd.to_datetime(frame[column]).astype("datetime64[ns]")
-    keys = ["month", "project_id", "task_id"] if "task_id" in frame else ["month", "project_id"]
-    if len(frame) and set(keys) <= set(frame.columns):
-        frame = frame.sort_values(keys, kind="stable")
+    dates = {
+        "month",
+        "forecast_finish",
+        "baseline_finish",
+        "p50",
+        "p80",
+        "baseline_date",
+        "forecast_date",
+        "actual_date",
+    }
+    for column in frame.columns:
+        kind = frame[column].dtype
+        if column in dates:
+            if kind != "datetime64[ns]":
+                frame[column] = pd.to_datetime(frame[column]).astype("datetime64[ns]")
+        elif column in NUMBERS:
+            if pd.api.types.is_object_dtype(kind):
+                frame[column] = pd.to_numeric(frame[column]).astype(float)
+        elif isinstance(kind, pd.CategoricalDtype) or pd.api.types.is_object_dtype(kind):
+            frame[column] = frame[column].astype("str")
     return frame.reset_index(drop=True)
 
 

@@ -68,6 +68,8 @@ def from_months(months: list[tuple[str, dict]], source: str = "") -> History:
     parts = [frames(m, s) for m, s in months]
     projects = pd.concat([p for p, _ in parts], ignore_index=True) if parts else pd.DataFrame(columns=["month"])
     marks = pd.concat([m for _, m in parts], ignore_index=True) if parts else pd.DataFrame(columns=["month"])
+    projects = projects.sort_values(["month", "project_id"], kind="stable") if parts else projects
+    marks = marks.sort_values(["month", "project_id", "task_id"], kind="stable") if parts else marks
     return History(tidy(projects), tidy(marks), source)
 
 
