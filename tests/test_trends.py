@@ -261,8 +261,13 @@ def test_pmo_report_records_each_run_and_shows_the_trend_from_the_store(pmo, tmp
     assert "No earlier months in the history store" in page() and "version 1 of 2026-10" in page()
     filled = pmo("snapshot", "--backfill", "--before", "2026-10", "--store", str(path))
     assert filled.returncode == 0, filled.stderr and "2026-10" not in filled.stdout
-    again = pmo("report", "--month", "2026-10", "--out", str(out), "--format", "html")
+    again = pmo("report", "--month", "2026-10", "--out", str(out), "--format", "html,xlsx")
     assert again.returncode == 0, again.stderr
+    sheets = pd.read_excel(out / "2026-10" / "all.xlsx", sheet_name=None)
+    assert len(sheets["Trend"]) == 12 and sheets["RAG history"].shape[1] == 13  # project + 12 months
+    recorded = store.history(path)
+    october = recorded[(recorded["month"] == pd.Timestamp("2026-10-01")) & (recorded["overall_rag"] == "R")]
+    assert set(sheets["Red since"]["project_id"]) == set(october["project_id"]) != set()
     text = page()
     assert "12 report months, 2025-11 to 2026-10" in text and "version 2 of 2026-10" in text
     assert "Changed since the last report (2026-09" in text and "Computed red now" in text

@@ -35,6 +35,11 @@ SHEETS = {
     "Compliance": "compliance",
     "Findings": "findings",
     "Findings new, resolved": "findings_changes",
+    "Trend": "trend",
+    "RAG history": "rag_history",
+    "Changed since last": "changed_since_last",
+    "Red since": "red_since",
+    "Milestone trend": "milestone_trend",
 }
 NUMBER_FORMATS = {
     **dict.fromkeys(

@@ -242,6 +242,19 @@ def milestone_trend(milestones: pd.DataFrame, limit: int = 8) -> pd.DataFrame:
     return out[columns].reset_index(drop=True)
 
 
+def sheets(history: History) -> dict[str, pd.DataFrame]:
+    """The trend tables of a report (keys of the report's workbook sheets), empty when there is no trend yet."""
+    if not history.has_trend:
+        return {}
+    return {
+        "trend": portfolio_indices(history.project_months),
+        "rag_history": rag_strip(history.project_months).reset_index(),
+        "changed_since_last": changed_since_last(history.project_months),
+        "red_since": red_since(history.project_months),
+        "milestone_trend": milestone_trend(history.milestones),
+    }
+
+
 __all__ = [
     "INDEX_STEP",
     "History",
@@ -252,5 +265,6 @@ __all__ = [
     "portfolio_indices",
     "rag_strip",
     "red_since",
+    "sheets",
     "stack",
 ]
