@@ -34,8 +34,7 @@ def snapshot(data, months, backfill: bool, before, portfolios, standard_file, st
     from ..errors import PMOError, StandardError
     from ..reporting.batch import check_request, months_in
     from ..standards import loading
-    from ..store import DEFAULT_STORE, provenance
-    from ..store.backfill import record_months
+    from ..store import DEFAULT_STORE, provenance, record_months
 
     if bool(months) == backfill:
         usage_error("snapshot", "give --month YYYY-MM (repeat for more), or --backfill for every month of the data")

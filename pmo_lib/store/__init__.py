@@ -166,6 +166,30 @@ def record(path: Path | str, sections: dict, provenance: Provenance, *, wait: fl
             "version": int(version)}  # fmt: skip
 
 
+def record_months(path, portfolio, months, *, names=("all",), standard=None, origin, as_stood: bool = True, say=None):
+    """Record each of ``months`` (``YYYY-MM``) for each portfolio name in the store at ``path``, one snapshot each.
+
+    ``as_stood``: each month from the data as it stood at its end (a backfill); else from the data as
+    it is. A portfolio none of whose projects had begun by a month is skipped, and said so. ``origin``
+    is the :class:`~pmo_lib.store.Provenance`; ``say`` is told each step. Returns what was recorded.
+    """
+    from ..reporting.month import portfolios
+    from ..reporting.sections import snapshot
+    from .backfill import as_it_stood
+
+    say = say or (lambda _: None)
+    done = []
+    for month in months:
+        stood = as_it_stood(portfolio, pd.Period(month, freq="M").end_time.normalize()) if as_stood else portfolio
+        for name in names:
+            if as_stood and name != "all" and name not in portfolios(stood):
+                say(f"Skipped {month} {name}: none of its projects had begun by then")
+                continue
+            done.append(record(path, snapshot(stood, month, name=name, standard=standard), origin))
+            say(f"Recorded {done[-1]['month']} {done[-1]['portfolio']} as version {done[-1]['version']} in {path}")
+    return done
+
+
 def snapshots(path: Path | str = DEFAULT_STORE) -> pd.DataFrame:
     """Every snapshot, oldest first: id, month, portfolio, version, when, as-of date and provenance."""
     with open_store(path) as con:

@@ -128,27 +128,3 @@ def _reopen(frame: pd.DataFrame, day, raised: str, closed: str, status: str, ope
         frame.loc[later, closed] = pd.NaT
         frame[status] = frame[status].where(~later, open_value)
     return frame.reset_index(drop=True)
-
-
-def record_months(path, portfolio, months, *, names=("all",), standard=None, origin, as_stood: bool = True, say=None):
-    """Record each of ``months`` (``YYYY-MM``) for each portfolio name in the store at ``path``, one snapshot each.
-
-    ``as_stood``: each month from the data as it stood at its end (a backfill); else from the data as
-    it is. A portfolio none of whose projects had begun by a month is skipped, and said so. ``origin``
-    is the :class:`~pmo_lib.store.Provenance`; ``say`` is told each step. Returns what was recorded.
-    """
-    from ..reporting.month import portfolios
-    from ..reporting.sections import snapshot
-    from . import record
-
-    say = say or (lambda _: None)
-    done = []
-    for month in months:
-        stood = as_it_stood(portfolio, pd.Period(month, freq="M").end_time.normalize()) if as_stood else portfolio
-        for name in names:
-            if as_stood and name != "all" and name not in portfolios(stood):
-                say(f"Skipped {month} {name}: none of its projects had begun by then")
-                continue
-            done.append(record(path, snapshot(stood, month, name=name, standard=standard), origin))
-            say(f"Recorded {done[-1]['month']} {done[-1]['portfolio']} as version {done[-1]['version']} in {path}")
-    return done
