@@ -3,7 +3,7 @@
 An installed PMO Lab (``pip install pmo-lab``, a wheel) carries them as package data in
 ``pmo_lib/_bundle/``, laid out as in the repository: ``datasets/sample`` (the sample portfolio and
 its scenarios), ``datasets/examples`` (plans in MS Project, P6 and Jira form), ``standards`` (the default standard), ``notebooks`` (the report, what-if, tour,
-standards and set-up notebooks the CLI runs) and ``exercises`` (the learner notebooks). The build
+standards and set-up notebooks the CLI runs) and ``exercises`` (the learner notebooks) and ``app`` (the pages `pmo app` serves). The build
 copies them there (``setup.py``). In a checkout (an editable install, ``make setup``) there is no
 ``_bundle`` and the repository's own folders are used, so what a developer edits is what runs.
 
@@ -26,6 +26,7 @@ CONTENTS = {
     "standards": ("*.yaml",),
     "notebooks": ("*.ipynb",),
     "exercises": ("*.ipynb", "README.md"),
+    "app": ("*.ipynb",),
 }
 
 
@@ -52,6 +53,11 @@ def examples_dir() -> Path:
     """Small plans in the tools' own formats, to try the importers on: ``office_move.xml`` (MS Project),
     ``office_move.xer`` (Primavera P6) and ``jira_export.csv`` (Jira)."""
     return root() / "datasets" / "examples"
+
+
+def app_dir() -> Path:
+    """The app notebooks ``pmo app`` serves as web pages (planner, report library, data check, selection)."""
+    return root() / "app"
 
 
 def standards_dir() -> Path:

@@ -8,6 +8,7 @@
 - :mod:`~pmo_lib.cli.planning`: ``whatif``
 - :mod:`~pmo_lib.cli.demand`: ``select``
 - :mod:`~pmo_lib.cli.learning`: ``exercises``, ``tour``
+- :mod:`~pmo_lib.cli.app`: ``app`` (the browser app)
 
 Every command checks its request through :mod:`~pmo_lib.cli.common` before any work. Exit codes: 0
 success, 1 bad data (or a failed run), 2 usage error. Bad data never shows a Python traceback; it
@@ -21,6 +22,7 @@ import click
 
 from .. import __version__
 from .analysis import evm, risk, schedule
+from .app import app
 from .common import EXIT_DATA, EXIT_OK, EXIT_USAGE, format_findings
 from .data import synth, validate
 from .demand import select
@@ -55,6 +57,7 @@ for command in (
     whatif,
     select,
     tour,
+    app,
 ):
     main.add_command(command)
 
