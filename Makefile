@@ -7,7 +7,7 @@ MONTH ?= 2026-10
 # test processes for make test (each test file runs whole on one); WORKERS=1 for one process
 WORKERS ?= 2
 
-.PHONY: setup report test test-fast lint notebooks lab bench bench-leveling bench-demand bench-import bench-store bench-browser docs sample clean
+.PHONY: setup report test test-fast lint notebooks lab app screenshots bench bench-leveling bench-demand bench-import bench-store bench-browser docs sample clean
 
 $(STAMP): pyproject.toml
 	@$(PY) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { echo "PMO Lab needs Python 3.11 or newer ($(PY) is older)"; exit 1; }
@@ -38,6 +38,12 @@ lint: $(STAMP)
 
 notebooks: $(STAMP) ## re-execute every notebook in place so stored outputs are fresh
 	$(BIN)/python -m pmo_lib.notebook_refresh
+
+app: $(STAMP) ## the browser app on http://127.0.0.1:8866/ (planner, report library, data check, selection)
+	$(BIN)/pmo app --reports reports
+
+screenshots: $(STAMP) ## refresh docs/screenshots from the browser tests (needs /usr/bin/chromium)
+	PMO_SCREENSHOTS=docs/screenshots $(BIN)/python -m pytest -q tests/test_app_browser.py
 
 lab: $(STAMP) ## open JupyterLab on the repository
 	$(BIN)/jupyter lab --notebook-dir=.

@@ -64,8 +64,10 @@ def test_a_broken_workbook_gives_its_findings_by_file_with_row_column_and_fix():
     findings = pd.read_excel(io.BytesIO(workbook), sheet_name="Findings")
     expected = pd.read_csv(BROKEN / "projects.csv", dtype=str)
     assert len(expected) == 3 and len(findings) == 10
-    first = findings.iloc[0]  # sorted by file and row: the workbook's projects sheet, row 2
-    assert (first["file"], first["row"], first["column"]) == ("My portfolio.xlsx", 2, "baseline_start")
+    first = findings.iloc[0]  # sorted by file, sheet and row: the workbook's assignments sheet comes first
+    assert (first["file"], first["table"]) == ("My portfolio.xlsx", "assignments")
+    projects = findings[findings["table"] == "projects"].iloc[0]
+    assert (projects["row"], projects["column"], projects["value"]) == (2, "baseline_start", "2026-02-30")
     assert findings["fix"].notna().all() and set(findings["severity"]) == {"error"}
 
 
@@ -111,6 +113,7 @@ def test_a_hostile_file_name_is_escaped_in_what_the_page_shows():
     hostile = '<img src=x onerror="alert(1)">.xlsx'
     shown, _ = pages.check_upload(hostile, broken_workbook())
     assert "<img" not in shown and "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;.xlsx" in shown
+    assert "&amp;lt;" not in shown  # escaped once, not twice
 
 
 def test_the_check_page_answers_an_upload_through_its_widget():

@@ -239,11 +239,11 @@ def reports_page(reports=None, data=None):
 
 
 def findings_by_file(findings: pd.DataFrame) -> pd.DataFrame:
-    """The findings in the order to fix them: by file, then row (errors first within a row)."""
+    """The findings in the order to fix them: by file and table (a workbook's sheet), then row, errors first."""
     order = {"error": 0, "warning": 1, "note": 2}
     out = findings.assign(_s=findings["severity"].map(order).fillna(3))
-    out = out.sort_values(["file", "row", "_s"], kind="stable", na_position="first").drop(columns="_s")
-    return out[["file", "row", "column", "severity", "value", "problem", "fix"]].reset_index(drop=True)
+    out = out.sort_values(["file", "table", "row", "_s"], kind="stable", na_position="first").drop(columns="_s")
+    return out[["file", "table", "row", "column", "severity", "value", "problem", "fix"]].reset_index(drop=True)
 
 
 def check_upload(name: str, content: bytes, *, limit_mb: float | None = None) -> tuple[str, bytes | None]:
@@ -267,7 +267,8 @@ def check_upload(name: str, content: bytes, *, limit_mb: float | None = None) ->
         return _note(f"{shown}: {verdict}", "ok"), None
     found = findings_by_file(found.assign(file=found["file"].astype(str).map(lambda f: _named(f, shown))))
     workbook = _xlsx_bytes({"Findings": found})
-    body = table(found, "findings", caption=f"Findings in {shown}, by file and row").styler.to_html()
+    caption = f"Findings in {html.unescape(shown)}, by file, table (sheet) and row"  # table() escapes it
+    body = table(found, "findings", caption=caption).styler.to_html()
     kind = "error" if (found["severity"] == "error").any() else "info"
     return _note(f"{shown}: {verdict}", kind) + body, workbook
 
@@ -301,7 +302,7 @@ def check_page(limit_mb: float | None = None):
         upload.value = ()  # the next upload of the same file is a change too
 
     upload.observe(received_file, names="value")
-    page = w.VBox([w.HTML("<h3>Check my data</h3>"), upload, result, download])
+    page = w.VBox([upload, result, download])
     page.upload, page.result, page.download, page.received = upload, result, download, received_file
     return page
 
