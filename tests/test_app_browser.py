@@ -124,6 +124,19 @@ def person_label(resource_id: str) -> str:
     return f"{who['name']} ({who['team']}, {who['role']})"
 
 
+def settled(page, box, quiet_ms: int = 700, timeout_s: float = 30) -> str:
+    """The box's HTML once it has stopped changing for ``quiet_ms`` (the last key press answered)."""
+    deadline = time.monotonic() + timeout_s
+    last = box.inner_html()
+    while time.monotonic() < deadline:
+        page.wait_for_timeout(quiet_ms)
+        now = box.inner_html()
+        if now == last:
+            return now
+        last = now
+    raise AssertionError("the page kept changing")
+
+
 def upload(page, name: str, content: bytes) -> None:
     """Choose a file through the upload button's own file chooser, as a person would."""
     with page.expect_file_chooser() as chooser:
@@ -190,8 +203,8 @@ def test_a_scenario_saved_and_loaded_again_gives_the_numbers_pmo_whatif_gives(pa
     handle.click()
     for _ in range(3):
         handle.press("ArrowRight")
-    page.wait_for_selector('.widget-html-content:has-text("1 change(s) from the baseline")', timeout=30_000)
-    shown = finish_dates(dates_box(page).inner_html())
+    page.locator(".widget-slider", has_text="Start later (weeks)").locator(".widget-readout:text-is('3')").wait_for()
+    shown = finish_dates(settled(page, dates_box(page)))
     page.click(".lm-TabBar-tab:has-text('Scenarios')")
     page.locator(".widget-text", has_text="Scenario name").locator("input").fill("Browser check")
     page.click("button:has-text('Save scenario')")
@@ -204,7 +217,7 @@ def test_a_scenario_saved_and_loaded_again_gives_the_numbers_pmo_whatif_gives(pa
     page.locator(".widget-select-multiple select").select_option("browser-check.yaml")
     page.click("button:has-text('Load (first selected)')")
     page.wait_for_selector('.widget-html-content:has-text("1 change(s) from the baseline")', timeout=30_000)
-    loaded = finish_dates(dates_box(page).inner_html())
+    loaded = finish_dates(settled(page, dates_box(page)))
     whatif = subprocess.run([str(PMO), "whatif", str(saved), "--out", str(tmp_path)], capture_output=True, text=True,
                             check=False)  # fmt: skip
     assert whatif.returncode == 0, whatif.stderr
