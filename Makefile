@@ -7,7 +7,7 @@ MONTH ?= 2026-10
 # test processes for make test (each test file runs whole on one); WORKERS=1 for one process
 WORKERS ?= 2
 
-.PHONY: setup report test test-fast lint notebooks lab app screenshots bench bench-leveling bench-demand bench-import bench-store bench-browser docs sample clean
+.PHONY: setup report test test-fast lint notebooks lab app screenshots bench bench-leveling bench-demand bench-import bench-store bench-app bench-browser docs sample clean
 
 $(STAMP): pyproject.toml
 	@$(PY) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { echo "PMO Lab needs Python 3.11 or newer ($(PY) is older)"; exit 1; }
@@ -66,6 +66,9 @@ bench-import: $(STAMP) ## importing a 20,000-task MS Project XML and XER (MPXJ w
 
 bench-store: $(STAMP) ## the history store on the 2,000-project month: one snapshot, a 24-month trend, against Parquet
 	$(BIN)/python benchmarks/store.py
+
+bench-app: $(STAMP) ## pmo app in Chromium: first paint of each page, key press to paint, 1/2/5 people, sample and 2,000 projects
+	$(BIN)/python benchmarks/app_browser.py --large
 
 bench-browser: $(STAMP) ## the what-if planner in JupyterLab, driven by headless Chromium (apt-get install chromium)
 	@$(BIN)/python -m pip install --quiet -e ".[dev,bench]"

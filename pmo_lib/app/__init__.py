@@ -111,15 +111,24 @@ def prepare(folder: Path, *, data: str = "", reports: str = "") -> Path:
     return served
 
 
-def command(folder: Path, *, port: int, host: str, token: str | None, python: str) -> list[str]:
+def command(
+    folder: Path, *, port: int, host: str, token: str | None, python: str, pool: int = 1, base_url: str = "/"
+) -> list[str]:
     """The Voilà command line for the prepared ``folder`` (see :func:`prepare`); run it with ``JUPYTER_PATH``
-    starting with ``folder/jupyter``."""
+    starting with ``folder/jupyter``.
+
+    ``pool``: pages run in advance per page (Voilà's pre-heated kernels), so a visitor gets one at once;
+    0 runs each page when it is asked for. The report library is never run in advance (its list of
+    reports must be read when it is opened).
+    """
+    preheat = [f"--preheat_kernel={pool > 0}", f"--VoilaConfiguration.default_pool_size={max(pool, 0)}",
+               '--VoilaKernelManager.preheat_denylist=["reports.ipynb"]'] if pool > 0 else []  # fmt: skip
     return [
         python, "-m", "voila", str(folder / "pages"),
         "--no-browser", f"--port={port}", f"--Voila.ip={host}", "--Voila.port_retries=0",
         "--strip_sources=True", "--show_tracebacks=False", "--VoilaConfiguration.classic_tree=True",
-        "--template=pmo", f"--Voila.token={token or ''}",
-        "--MappingKernelManager.cull_idle_timeout=3600", "--MappingKernelManager.cull_interval=300",
+        "--template=pmo", f"--Voila.token={token or ''}", f"--Voila.base_url={base_url}",
+        "--MappingKernelManager.cull_idle_timeout=3600", "--MappingKernelManager.cull_interval=300", *preheat,
     ]  # fmt: skip
 
 

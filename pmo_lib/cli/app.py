@@ -21,9 +21,13 @@ from .common import dataset, usage_error
               help="Address to listen on; anything but this machine needs --token.")  # fmt: skip
 @click.option("--token", default=None, envvar="PMO_APP_TOKEN",
               help="Token people must give to get in (the link carries ?token=...) [env: PMO_APP_TOKEN].")  # fmt: skip
+@click.option("--base-url", default="/", show_default=True,
+              help="Path the app is served under, behind a proxy or JupyterHub (e.g. /services/pmo/).")  # fmt: skip
+@click.option("--pool", type=click.IntRange(0, 8), default=1, show_default=True,
+              help="Pages run in advance per page, so they open at once (0: run each when asked; more: more visitors).")  # fmt: skip
 @click.option("--upload-limit", type=click.FloatRange(0.1, 9.0), default=None,
               help="Largest upload for Check my data, in MB [default: 8].")  # fmt: skip
-def app(data, reports: Path, port: int, host: str, token, upload_limit) -> None:
+def app(data, reports: Path, port: int, host: str, token, base_url: str, pool: int, upload_limit) -> None:
     """Serve PMO Lab's pages to a browser until stopped (Ctrl+C).
 
     Only the app's own pages are served (sources hidden, no file tree, no terminals). On this
@@ -57,10 +61,14 @@ def app(data, reports: Path, port: int, host: str, token, upload_limit) -> None:
         env.update(PMO_APP_DATA=str(Path(data).resolve()), PMO_APP_REPORTS=str(reports))
         if upload_limit:
             env["PMO_APP_UPLOAD_MB"] = str(upload_limit)
-        where = f"http://{'[' + host + ']' if ':' in host else host}:{port}/" + (f"?token={token}" if token else "")
+        base_url = "/" + base_url.strip("/") + "/" if base_url.strip("/") else "/"
+        where = f"http://{'[' + host + ']' if ':' in host else host}:{port}{base_url}" + (
+            f"?token={token}" if token else ""
+        )
         click.echo(f"PMO Lab app on {where} (Ctrl+C stops it)", err=True)
         try:
-            done = subprocess.run(command(folder, port=port, host=host, token=token, python=sys.executable), env=env,
+            done = subprocess.run(command(folder, port=port, host=host, token=token, python=sys.executable, pool=pool,
+                                  base_url=base_url), env=env,
                                   check=False)  # fmt: skip
         except KeyboardInterrupt:
             done = None
