@@ -142,6 +142,9 @@ def test_the_planner_page_downloads_the_scenario_it_shows_and_the_comparison(tmp
     saved.write_bytes(linked(links))
     assert scenarios.load(saved).changes == live.scenario().changes != []
     comparison = re.findall(r'href="data:[^;]+;base64,([^"]+)"', links)[1]
+    (tmp_path / "from-elsewhere.yaml").write_bytes(saved.read_bytes())  # saved by someone else meanwhile
+    live.widget.children[0].selected_index = 3  # the Scenarios tab opened
+    assert "from-elsewhere.yaml" in live.saved.options
     assert "later start" in " ".join(map(str, pd.read_excel(io.BytesIO(base64.b64decode(comparison))).columns))
 
 

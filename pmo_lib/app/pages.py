@@ -110,6 +110,11 @@ def planner_page(data=None, folder=None):
         links.value = " &nbsp; ".join(parts)
 
     prepare.on_click(ready)
+
+    def relist(_=None):  # the page may have been run in advance: saved scenarios are read when their tab opens
+        live.saved.options = live._saved_files()
+
+    live.widget.children[0].observe(relist, names="selected_index")
     page = w.VBox([live.widget, w.HBox([prepare, links])])
     page.planner = live  # for the tests and the app's own use
     page.prepare = ready

@@ -24,7 +24,8 @@ from .common import dataset, usage_error
 @click.option("--base-url", default="/", show_default=True,
               help="Path the app is served under, behind a proxy or JupyterHub (e.g. /services/pmo/).")  # fmt: skip
 @click.option("--pool", type=click.IntRange(0, 8), default=1, show_default=True,
-              help="Pages run in advance per page, so they open at once (0: run each when asked; more: more visitors).")  # fmt: skip
+              help="Planner pages run in advance, so they open at once (0: run each page when asked; one per "
+                   "person expected at the same moment; each holds the data in memory).")  # fmt: skip
 @click.option("--upload-limit", type=click.FloatRange(0.1, 9.0), default=None,
               help="Largest upload for Check my data, in MB [default: 8].")  # fmt: skip
 def app(data, reports: Path, port: int, host: str, token, base_url: str, pool: int, upload_limit) -> None:
