@@ -30,6 +30,10 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+from planner_browser import WAIT_FOR, _free_port  # noqa: E402  the same key press to paint measure
+
 CHROMIUM = "/usr/bin/chromium"
 PMO = Path(sys.executable).with_name("pmo")
 PAGES = {
@@ -38,29 +42,10 @@ PAGES = {
     "selection.ipynb": '.widget-slider:has-text("Budget")',  # the whole page is drawn at once
     "reports.ipynb": "text=Run a report",
 }
-WAIT_FOR = """(needle) => {
-  window.__pressed = null;
-  document.addEventListener('keydown', (e) => { window.__pressed = e.timeStamp; }, {once: true, capture: true});
-  const box = [...document.querySelectorAll('.widget-html-content')]
-      .find((e) => e.textContent.includes('Project finish dates'));
-  window.__redrawn = new Promise((resolve) => {
-    const finish = () => requestAnimationFrame(() => resolve(performance.now() - window.__pressed));
-    const watch = new MutationObserver(() => {
-      if (box.textContent.includes(needle)) { watch.disconnect(); finish(); }
-    });
-    watch.observe(box, {subtree: true, childList: true, characterData: true});
-  });
-}"""
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def start(data: Path | None, pool: int) -> tuple[subprocess.Popen, str]:
-    port = free_port()
+    port = _free_port()
     args = [str(PMO), "app", "--port", str(port), "--pool", str(pool), "--reports", str(HERE / "data" / "app-reports")]
     if data:
         args += ["--data", str(data)]
@@ -169,7 +154,6 @@ def main() -> int:
         return 2
     ok = True if options.no_sample else run("sample (24 projects)", None, options.users, 100)
     if options.large:
-        sys.path.insert(0, str(HERE))
         from run import LARGE_DIR, ensure_large
 
         ensure_large()
