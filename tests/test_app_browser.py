@@ -35,7 +35,8 @@ def free_port() -> int:
 
 def start_app(*args: str, env: dict | None = None) -> tuple[subprocess.Popen, int]:
     port = free_port()
-    process = subprocess.Popen([str(PMO), "app", "--port", str(port), *args], stdout=subprocess.DEVNULL,
+    # --pool 0: pages run when asked, so no kernels refill in the background while the other tests run
+    process = subprocess.Popen([str(PMO), "app", "--port", str(port), "--pool", "0", *args], stdout=subprocess.DEVNULL,
                                stderr=subprocess.PIPE, text=True, start_new_session=True, env=env)  # fmt: skip
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
