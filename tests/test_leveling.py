@@ -69,11 +69,44 @@ def problems(draw):
 
 
 @settings(max_examples=60, deadline=None)
-@given(problems(), st.integers(0, 5))
-def test_a_levelled_schedule_is_always_feasible_and_at_least_the_bound(problem, seed):
-    result = lv.solve(problem, schedules=30, seed=seed)
+@given(problems(), st.integers(0, 5), st.sampled_from(["genetic", "sampling"]))
+def test_a_levelled_schedule_is_always_feasible_and_at_least_the_bound(problem, seed, engine):
+    result = lv.solve(problem, schedules=30, seed=seed, engine=engine)
     assert lv.feasible(problem, result["start"])  # never over capacity, every precedence kept
     assert result["makespan"] >= problem.early_late()[2]  # never shorter than the critical path
+
+
+def test_the_genetic_search_finds_the_optimum_within_its_count_of_schedules():
+    p = lv.read_psplib(PSPLIB / "j3013_4.sm")
+    plain = int(lv.makespan(p, lv.serial_sgs(p, lv.priorities(p, "lft")[None, :]))[0])
+    result = lv.solve(p, schedules=3000, seed=2, engine="genetic")
+    assert lv.feasible(p, result["start"]) and result["makespan"] == 72 < plain  # the proven optimum (j30opt.sm)
+    assert 3000 <= result["schedules"] <= 3003  # each child costs three: its SGS pass and the two of FBI
+
+
+def test_the_compiled_serial_sgs_agrees_with_the_numpy_one():
+    from pmo_lib.leveling import genetic
+
+    p = lv.read_psplib(PSPLIB / "j301_1.sm")
+    d, pp, pi, sp, si, req, cap, topo, lf, _ = genetic.arrays(p)
+    rng = np.random.default_rng(5)
+    keys = rng.random((20, p.n))
+    ours = lv.serial_sgs(p, keys)
+    for row, start in zip(keys, ours, strict=True):
+        order = np.zeros(p.n, dtype=np.int64)
+        genetic._decode(row, pp, sp, si, order)  # the list the numpy pass follows: the eligible lowest key first
+        compiled = np.zeros(p.n, dtype=np.int64)
+        usage = np.zeros((int(d.sum()) + 2, cap.size), dtype=np.int64)
+        span = genetic._serial(order, d, pp, pi, req, cap, usage, compiled)
+        assert compiled.tolist() == start.tolist() and span == (start + d).max()
+
+
+def test_an_activity_bigger_than_its_resource_is_refused_with_the_fix():
+    p = _problem([0, 2, 0], [(0, 1), (1, 2)], [[0], [4], [0]], [3])
+    with pytest.raises(lv.PMOError, match="activity 2 asks 4 of resource 1, which has 3; no schedule can fit it"):
+        lv.solve(p)
+    with pytest.raises(ValueError, match="choose one of: auto, genetic, sampling"):
+        lv.solve(p, engine="tabu")
 
 
 def test_a_file_that_is_not_psplib_is_named(tmp_path):

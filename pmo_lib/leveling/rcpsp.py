@@ -49,6 +49,8 @@ from ..errors import PMOError
 
 RULES = ("lft", "lst", "min_slack", "spt", "priority")
 ELITE = 12  # distinct schedules kept to search around
+GENETIC_FROM = 60  # activities: "auto" runs the genetic search above this, the elite sampling up to it (on j30's
+# 30 activities the sampling came nearer the optimum at 5,000 schedules: 0.09 % against 0.19 %)
 
 
 @dataclass
@@ -247,11 +249,19 @@ def solve(
     schedules: int = 1_000,
     rule: str = "lft",
     seed: int = 0,
+    engine: str = "auto",
     batch: int = 500,
     justify_each: bool = True,
 ) -> dict:
-    """The best of ``schedules`` biased-random serial-SGS schedules (with justification) [1]_ [2]_ [3]_.
+    """The best schedule found within ``schedules`` generated schedules (justification passes counted).
 
+    ``engine="genetic"`` (``"auto"``'s choice above ``GENETIC_FROM``
+    activities when Numba is installed) runs the genetic search of :mod:`pmo_lib.leveling.genetic` (activity lists, two-point
+    and peak crossover, forward-backward improvement of every child),
+    its first population sampled around ``rule``. ``engine="sampling"`` (the
+    fallback without Numba) is the NumPy search: the best of ``schedules``
+    biased-random serial-SGS schedules (with justification) [1]_ [2]_ [3]_
+    (``"auto"``'s choice for smaller problems).
     The first schedule follows the rule exactly; the first batch draws its
     orders with regret-based bias around the rule; later batches mostly search
     around an elite of the best schedules so far (two-point crossover of two
@@ -263,6 +273,23 @@ def solve(
     ``makespan`` and ``schedules`` (how many were generated, justification
     passes counted as schedules, as the literature does).
     """
+    if engine not in ("auto", "genetic", "sampling"):
+        raise ValueError(f"unknown engine {engine!r}; choose one of: auto, genetic, sampling")
+    over = np.argwhere(problem.requests > problem.capacity[None, :])
+    if over.size:
+        a, r = over[0]
+        raise PMOError(
+            f"{problem.name or 'the problem'}: activity {a + 1} asks {problem.requests[a, r]} of resource {r + 1}, "
+            f"which has {problem.capacity[r]}; no schedule can fit it (lower the request or raise the capacity)"
+        )
+    if engine == "genetic" or (engine == "auto" and problem.n > GENETIC_FROM):
+        try:
+            from . import genetic
+        except ImportError:
+            if engine == "genetic":
+                raise PMOError("the genetic engine needs Numba: pip install numba") from None
+        else:
+            return genetic.search(problem, priorities(problem, rule), schedules=schedules, seed=seed)
     rng = np.random.default_rng(seed)
     base = priorities(problem, rule)
     spread = max(float(base.max() - base.min()), 1.0)
