@@ -1,37 +1,55 @@
-"""Levelling a real portfolio: the unfinished tasks of live projects, rescheduled so no role is over capacity.
+"""Levelling a real portfolio: the unfinished tasks of live projects, rescheduled so no person is over capacity.
 
 :func:`level` turns the portfolio into a resource-constrained scheduling
-problem on working days from the status date:
+problem on the weekdays from the status date:
 
 - activities are the unfinished tasks of live projects, each released no
   earlier than its critical-path early start with progress (so the past,
-  finished work and the plan's own logic are respected) and lasting its
-  remaining working days;
+  finished work and the plan's own logic are respected) and needing its
+  remaining working days of work;
 - links between unfinished tasks keep their type and lag: a successor starts
   no earlier than FS: predecessor finish + lag; SS: predecessor start + lag;
   FF: predecessor finish + lag - its own duration; SF: predecessor start +
-  lag - its own duration (PMBOK 6.5.2.2);
-- resources are roles. A role's capacity on a day is the FTE of the people in
-  that role employed and not on leave that day; a task asks, for each role,
-  the FTE of its assignments. Capacities and requests are whole hundredths of
-  an FTE, so sums are exact.
+  lag - its own duration (PMBOK 6.5.2.2); lags count weekdays;
+- capacity is each person's: on a day, their FTE when the day is a working
+  day on *their own* calendar, they are employed and not on leave; else 0
+  (the numbers :func:`pmo_lib.resources.capacity` shows, day by day). A role's
+  capacity is the sum over the people who hold it;
+- a task asks, for each assignment, its FTE: of the named person (and of that
+  person's role), or of the role alone when no one is named. Capacities and
+  requests are whole hundredths of an FTE, so sums are exact;
+- a task asking more of a named person than their FTE runs at their FTE for
+  longer with the same work (effort-driven, as scheduling tools do):
+  ``longer_days``;
+- a task works on its people's working days: with named people, the days all
+  of them are at work (their calendars, leave and employment), so a holiday or
+  a week of leave pauses it and it finishes later (``paused_days``), as
+  resource calendars do in scheduling tools; with role demand only, the
+  working days of the standard calendar;
+- unnamed role demand is drawn from the people who hold the role in
+  proportion to what each has left that day, so no person is ever booked past
+  their capacity (``people_load`` <= ``people_capacity``).
 
 The serial schedule generation scheme (Kolisch 1996) takes eligible tasks
 (all predecessors placed) by priority (``rule="priority"``: the project's
 priority, then the task's latest start; or ``"lst"``, ``"lft"``,
 ``"min_slack"`` alone) and starts each at the first day from its earliest
-start at which every role it needs is free for its whole duration. The loop
-is over tasks, as the scheme is sequential; each step is vectorised over
-days and roles. A task asking more of a role than the role ever has is not
-placed against capacity: it keeps its planned dates and is listed in
-``unplaceable`` with the shortfall.
+start at which every person and role it needs has its request free on each
+of its working days. A delay is explained: the role or person that was full
+(``waited_for``), the week (``waited_week``) and the projects placed before
+it that held the capacity that day (``taken_by``), in one sentence
+(``reason``). The loop is over tasks, as the scheme is sequential; each step
+is vectorised over days and resources. A task asking more than a person or
+role ever has, or whose people are not at work for long enough before the
+horizon, is not placed against capacity: it keeps its planned dates and is
+listed in ``unplaceable`` with the shortfall.
 
 References
 ----------
 .. [1] R. Kolisch, "Serial and parallel resource-constrained project scheduling
    methods revisited: Theory and computation", *EJOR* 90 (1996) 320-333.
 .. [2] Project Management Institute, *PMBOK Guide*, 6th ed., 2017, sec. 6.5.2.2-6.5.2.3
-   (dependency types, resource levelling).
+   (dependency types, resource levelling), 9.2.3.2 (resource calendars).
 """
 
 from __future__ import annotations
@@ -56,23 +74,49 @@ class Levelled:
     unplaceable: pd.DataFrame
     roles: list[str]
     day0: pd.Timestamp
-    capacity: np.ndarray  # roles x days [hundredths of FTE]
+    capacity: np.ndarray  # roles x days of the axis (weekdays from day0) [hundredths of FTE]
     load: np.ndarray  # roles x days, levelled bookings [hundredths of FTE]
-    links: pd.DataFrame  # links between levelled tasks: pred, succ (row numbers of tasks), type, lag [working days]
-    offsets: pd.DataFrame  # per task on the axis: release (planned start), start, duration [working days]
+    links: pd.DataFrame  # links between levelled tasks: pred, succ (row numbers of tasks), type, lag [weekdays]
+    offsets: pd.DataFrame  # per task on the axis: release (planned start), start, finish, duration [work days]
+    people: list[str]  # resource ids, in the order of the rows below
+    people_capacity: np.ndarray  # people x days [hundredths of FTE]
+    people_load: np.ndarray  # people x days: named bookings and the role demand drawn from them [hundredths]
+    unstaffed: pd.DataFrame  # bookings of people never at work on the axis, levelled against their role instead
+
+    def weekly(self, hours_per_day: float = 7.5) -> pd.DataFrame:
+        """Capacity and levelled bookings per person and week [hours]: ``resource_id``, ``week`` (Monday),
+        ``capacity_hours``, ``booked_hours``."""
+        days = self.day0 + pd.to_timedelta(_weekday_offsets(self.day0, self.people_capacity.shape[1]), unit="D")
+        week = (days - pd.to_timedelta(days.day_of_week, unit="D")).normalize()
+        code, weeks = pd.factorize(week, sort=True)
+        m = len(weeks)
+        cap = np.zeros((len(self.people), m))
+        load = np.zeros((len(self.people), m))
+        np.add.at(cap.T, code, self.people_capacity.T / UNITS * hours_per_day)
+        np.add.at(load.T, code, self.people_load.T / UNITS * hours_per_day)
+        return pd.DataFrame({
+            "resource_id": np.repeat(self.people, m), "week": np.tile(weeks.to_numpy(), len(self.people)),
+            "capacity_hours": cap.ravel(), "booked_hours": load.ravel(),
+        })  # fmt: skip
 
 
-def _days(cal, calendar, day0, dates) -> np.ndarray:
-    """Working days from ``day0`` to each date (the offset of that date on the axis)."""
-    return np.asarray(cal.count(np.full(len(dates), day0, dtype="datetime64[ns]"), dates, calendar), dtype=np.int64)
+def _weekday_offsets(day0, horizon) -> np.ndarray:
+    """Calendar days from ``day0`` to each of the next ``horizon`` weekdays (the axis)."""
+    first = np.datetime64(pd.Timestamp(day0).date(), "D")
+    return (np.busday_offset(first, np.arange(horizon), roll="forward") - first).astype(np.int64)
 
 
-def _role_capacity(portfolio, cal, calendar, day0, horizon, roles) -> np.ndarray:
-    """FTE (hundredths) of each role on each working day of the axis: employment dates and leave respected."""
+def _presence(portfolio, cal, axis) -> np.ndarray:
+    """Whether each person is at work on each day of the axis: a working day on their own calendar (blank or
+    unknown: the standard one), employed, not on leave (people x days)."""
+    from ..resources import _calendars
+
     people = portfolio.resources
-    axis = cal.add(np.full(horizon, day0, dtype="datetime64[ns]"), np.arange(horizon, dtype=float), calendar)
-    axis = axis.astype("datetime64[D]")
-    n = len(people)
+    _, names, codes = _calendars(portfolio)
+    n, horizon = len(people), axis.size
+    working = np.zeros((n, horizon), dtype=bool)
+    for c in np.unique(codes):  # one pass per calendar (a handful)
+        working[codes == c] = cal.is_working(axis, names[c])[None, :]
     joined = people["start_date"].to_numpy(dtype="datetime64[D]")
     left = people["end_date"].to_numpy(dtype="datetime64[D]")
     employed = (np.isnat(joined)[:, None] | (joined[:, None] <= axis[None, :])) & (
@@ -86,19 +130,13 @@ def _role_capacity(portfolio, cal, calendar, day0, horizon, roles) -> np.ndarray
     away = np.zeros((n, horizon + 1), dtype=np.int64)
     np.add.at(away, (who[keep], first), 1)
     np.add.at(away, (who[keep], after), -1)
-    present = employed & (np.cumsum(away, axis=1)[:, :horizon] == 0)
-    fte = np.round(people["fte"].astype(float).fillna(1.0).to_numpy() * UNITS).astype(np.int64)
-    role_of = pd.Index(roles).get_indexer(people["role"].astype(str))
-    capacity = np.zeros((len(roles), horizon), dtype=np.int64)
-    ok = role_of >= 0
-    np.add.at(capacity, role_of[ok], present[ok] * fte[ok, None])
-    return capacity
+    return working & employed & (np.cumsum(away, axis=1)[:, :horizon] == 0)
 
 
 def level(
     portfolio, *, as_of=None, rule: str = "priority", projects=None, calendar: str | None = None, plan=None
 ) -> Levelled:
-    """Level the unfinished tasks of live projects against role capacity (see the module notes).
+    """Level the unfinished tasks of live projects against each person's capacity (see the module notes).
 
     Parameters
     ----------
@@ -112,7 +150,8 @@ def level(
     projects
         Project ids to level (default: every active or on-hold project).
     calendar
-        Working calendar of the axis (default ``"standard"`` when the data has it).
+        The standard calendar: the planned dates, the working days of role-only tasks and the working
+        days delays are counted in (default ``"standard"`` when the data has it).
     plan
         The critical path of ``portfolio`` at ``as_of`` on that calendar
         (:func:`pmo_lib.schedule.schedule`), when the caller has it already;
@@ -124,11 +163,17 @@ def level(
         ``tasks``: ``project_id``, ``task_id``, ``planned_start``,
         ``planned_finish`` (critical path with progress), ``start``,
         ``finish`` (levelled) [dates], ``delay_days`` [working days, start
-        against plan], ``cause`` (the role that was full when the task could
-        have started; blank when it waited only for a delayed predecessor).
+        against plan], ``paused_days`` [working days its people were away
+        while it ran], ``longer_days`` [working days added because a named
+        person was asked more than their FTE: the same work at their FTE], ``cause`` and ``waited_for`` (the role, or the person
+        by name, that was full when the task could have started; blank when
+        it waited only for a delayed predecessor), ``waited_week`` (Monday of
+        that day's week), ``taken_by`` (the projects placed before it that
+        held the capacity that day), ``reason`` (one sentence).
         ``projects``: ``project_id``, ``name``, ``priority``,
         ``planned_finish``, ``finish``, ``delay_days`` [working days],
-        ``cause`` (the role behind most of the project's own waiting).
+        ``cause`` (the role behind most of the project's own waiting) and
+        ``reason`` (its most delayed task's).
     """
     from ..calendar import WorkCalendars
     from ..evm import data_date
@@ -148,33 +193,31 @@ def level(
         plan = plan[plan["project_id"].isin(set(wanted))]
     todo = plan[plan["progress"].astype(str) != "finished"].reset_index(drop=True)
     n = len(todo)
+    first = np.datetime64(day0.date(), "D")
 
-    # the axis: working days from day 0
-    es = np.maximum(_days(cal, calendar, day0, todo["early_start"].to_numpy()), 0)
-    last = _days(cal, calendar, day0, todo["early_finish"].to_numpy())
+    def weekdays(dates):  # offset of each date on the axis (weekdays from day 0)
+        return np.busday_count(first, pd.to_datetime(dates).to_numpy().astype("datetime64[D]"))
+
+    # work per task in working days of the standard calendar, release and latest start on the axis
+    start_std = np.asarray(
+        cal.count(np.full(n, day0, dtype="datetime64[ns]"), todo["early_start"].to_numpy(), calendar)
+    )
+    finish_std = np.asarray(
+        cal.count(np.full(n, day0, dtype="datetime64[ns]"), todo["early_finish"].to_numpy(), calendar)
+    )
     tasks = portfolio.tasks
     where = pd.MultiIndex.from_arrays([tasks["project_id"], tasks["task_id"]]).get_indexer(
         pd.MultiIndex.from_arrays([todo["project_id"], todo["task_id"]])
     )
     planned_days = tasks["duration_days"].astype(float).fillna(0).to_numpy()[where]
     is_zero = (todo["early_finish"] < todo["early_start"]).to_numpy() | (planned_days == 0)
-    d = np.where(is_zero, 0, np.maximum(last - es + 1, 1))
-    ls = np.maximum(_days(cal, calendar, day0, todo["late_start"].to_numpy()), 0)
+    d = np.where(is_zero, 0, np.maximum(finish_std - np.maximum(start_std, 0) + 1, 1)).astype(np.int64)
+    es = np.maximum(weekdays(todo["early_start"]), 0).astype(np.int64)
+    ls = np.maximum(weekdays(todo["late_start"]), 0).astype(np.int64)
     lf = ls + d
 
-    # requests per role from the tasks' assignments
+    # links between unfinished tasks
     key = todo["project_id"].astype(str) + "\x1f" + todo["task_id"].astype(str)
-    jobs = portfolio.assignments
-    job_key = jobs["project_id"].astype(str) + "\x1f" + jobs["task_id"].astype(str)
-    task_of = pd.Index(key).get_indexer(job_key)
-    roles = sorted(set(portfolio.resources["role"].astype(str)) | set(jobs["role"].dropna().astype(str)))
-    role_of = pd.Index(roles).get_indexer(jobs["role"].astype(str))
-    mine = (task_of >= 0) & (role_of >= 0)
-    request = np.zeros((n, len(roles)), dtype=np.int64)
-    np.add.at(request, (task_of[mine], role_of[mine]), np.round(jobs["fte"].astype(float).fillna(0).to_numpy()[mine] * UNITS).astype(np.int64))  # fmt: skip
-    request[d == 0] = 0
-
-    # links between unfinished tasks, in offsets
     deps = portfolio.dependencies
     deps = deps[deps["project_id"].isin(wanted)]
     pred = pd.Index(key).get_indexer(deps["project_id"].astype(str) + "\x1f" + deps["predecessor_id"].astype(str))
@@ -184,53 +227,151 @@ def level(
     kind = deps["type"].astype(str).to_numpy()[both]
     lag = np.round(deps["lag_days"].astype(float).fillna(0).to_numpy()[both]).astype(np.int64)
 
-    horizon = int(max((es + d).max(initial=0), 1)) + int(d.sum()) + 1  # enough for every task one after another
-    horizon = min(horizon, int((es + d).max(initial=0)) + 5 * 261)  # and no more than five years past the plan
-    capacity = _role_capacity(portfolio, cal, calendar, day0, horizon, roles)
+    # the axis and everyone's capacity on it
+    span_all = int((es + d).max(initial=0))
+    horizon = min(span_all + int(d.sum()) + 1, span_all + 5 * 261) + 130  # room for pauses: half a year more
+    axis = (first + _weekday_offsets(day0, horizon)).astype("datetime64[D]")
+    people = portfolio.resources
+    present = _presence(portfolio, cal, axis)
+    fte = np.round(people["fte"].astype(float).fillna(1.0).to_numpy() * UNITS).astype(np.int64)
+    person_cap = present * fte[:, None]
+    jobs = portfolio.assignments
+    roles = sorted(set(people["role"].astype(str)) | set(jobs["role"].dropna().astype(str)))
+    person_role = pd.Index(roles).get_indexer(people["role"].astype(str))
+    n_roles, n_people = len(roles), len(people)
+    capacity = np.zeros((n_roles + n_people, horizon), dtype=np.int64)  # roles, then people
+    np.add.at(capacity, person_role, person_cap)
+    capacity[n_roles:] = person_cap
 
-    start, cause, unplaceable = _serial(
-        es, d, request, capacity, pred, succ, kind, lag, _keys(rule, todo, live, ls, lf, es)
+    # requests: a named assignment asks its person and the person's role; an unnamed one its role
+    task_of = pd.Index(key).get_indexer(jobs["project_id"].astype(str) + "\x1f" + jobs["task_id"].astype(str))
+    who = pd.Index(people["resource_id"].astype(str)).get_indexer(
+        jobs["resource_id"].astype(object).fillna("").astype(str)
     )
-    placed = np.ones(n, dtype=bool)
-    placed[list(unplaceable)] = False
-    rows = np.nonzero(placed & (d > 0) & (request.sum(axis=1) > 0))[0]
-    diff = np.zeros((len(roles), horizon + 1), dtype=np.int64)
-    for r in range(len(roles)):  # book each role's tasks with a difference array: no loop over days
-        on = rows[request[rows, r] > 0]
-        np.add.at(diff[r], np.minimum(start[on], horizon), request[on, r])
-        np.add.at(diff[r], np.minimum(start[on] + d[on], horizon), -request[on, r])
-    load = np.cumsum(diff, axis=1)[:, :horizon]
+    own_role = person_role[np.maximum(who, 0)] if n_people else np.full(who.size, -1)
+    role_of = np.where(who >= 0, own_role, pd.Index(roles).get_indexer(jobs["role"].astype(str)))
+    amount = np.round(jobs["fte"].astype(float).fillna(0).to_numpy() * UNITS).astype(np.int64)
+    mine = (task_of >= 0) & (role_of >= 0) & (amount > 0)
+    mine &= (d[np.maximum(task_of, 0)] > 0) if n else False
+    gone = np.zeros(who.size, dtype=bool)  # named people never at work on the axis (left, not yet joined):
+    gone[who >= 0] = person_cap.max(axis=1, initial=0)[who[who >= 0]] == 0  # their work goes to their role
+    unstaffed = pd.DataFrame({"project_id": jobs["project_id"].to_numpy()[mine & gone],
+                              "task_id": jobs["task_id"].to_numpy()[mine & gone],
+                              "resource_id": jobs["resource_id"].to_numpy()[mine & gone],
+                              "role": np.asarray([*roles, ""], dtype=object)[role_of[mine & gone]]})  # fmt: skip
+    who = np.where(gone, -1, who)
+    asks = pd.DataFrame({"task": np.concatenate([task_of[mine], task_of[mine & (who >= 0)]]),
+                         "resource": np.concatenate([role_of[mine], n_roles + who[mine & (who >= 0)]]),
+                         "amount": np.concatenate([amount[mine], amount[mine & (who >= 0)]])})  # fmt: skip
+    asks = asks.groupby(["task", "resource"], sort=True, as_index=False)["amount"].sum()
+    ptr = np.searchsorted(asks["task"].to_numpy(), np.arange(n + 1))
+    named = pd.DataFrame({"task": task_of[mine & (who >= 0)], "person": who[mine & (who >= 0)]}).drop_duplicates()
+    named = named.sort_values(["task", "person"])
+    named_ptr = np.searchsorted(named["task"].to_numpy(), np.arange(n + 1))
+    standard = cal.is_working(axis, calendar)
+    run, amounts = _effort_driven(d, asks, ptr, capacity, n_roles)
+
+    placed = _serial(
+        es, run, asks["resource"].to_numpy(), amounts, ptr, named["person"].to_numpy(), named_ptr,
+        present, standard, capacity, pred, succ, kind, lag, _keys(rule, todo, live, ls, lf, es),
+    )  # fmt: skip
+    start, finish, cause, clash, unplaceable, holder, free = placed
+
+    load_all = capacity - free
+    people_load = _drawn(load_all, capacity, person_role, n_roles)
+    names = people["name"].astype(str).to_numpy()
+    labels = roles + [f"{names[p]} ({people['resource_id'].iloc[p]})" for p in range(n_people)]
 
     def date(offsets):
-        return pd.to_datetime(
-            cal.add(np.full(len(offsets), day0, dtype="datetime64[ns]"), offsets.astype(float), calendar)
-        )
+        return pd.to_datetime(first + _weekday_offsets(day0, int(offsets.max(initial=0)) + 1)[offsets])
 
-    finish = np.where(d > 0, start + d - 1, start)
-    tasks = pd.DataFrame(
+    def std_days(a, b):  # working days of the standard calendar from axis day a to axis day b
+        return np.asarray(
+            cal.count(axis[np.minimum(a, horizon - 1)], axis[np.minimum(b, horizon - 1)], calendar)
+        ).astype(np.int64)
+
+    priority = todo["project_id"].map(live.set_index("project_id")["priority"]).to_numpy()
+    taken = _taken_by(holder, cause, clash, todo["project_id"].to_numpy(), priority)
+    planned_finish_axis = _planned_finish(es, d, standard)
+    week = pd.to_datetime(axis[np.maximum(clash, 0)])
+    week = (week - pd.to_timedelta(week.day_of_week, unit="D")).normalize()
+    delay = std_days(es, start)
+    paused = np.where(d > 0, std_days(start, finish + 1) - run, 0)
+    labels = np.asarray([*labels, None], dtype=object)  # position -1: no cause
+    role_names = np.asarray([*roles, *(roles[r] for r in person_role), None], dtype=object)
+    table = pd.DataFrame(
         {
             "project_id": todo["project_id"].to_numpy(),
             "task_id": todo["task_id"].to_numpy(),
             "planned_start": date(es),
-            "planned_finish": date(np.where(d > 0, es + d - 1, es)),
+            "planned_finish": date(planned_finish_axis),
             "start": date(start),
             "finish": date(finish),
-            "delay_days": start - es,
-            "cause": pd.array([roles[c] if c >= 0 else None for c in cause], dtype="str"),
+            "delay_days": delay,
+            "paused_days": np.maximum(paused, 0),
+            "longer_days": run - d,
+            "cause": pd.array(role_names[cause], dtype="str"),  # the role, also when a named person was full
+            "waited_for": pd.array(labels[cause], dtype="str"),
+            "waited_week": pd.Series(week).where(cause >= 0).to_numpy(),
+            "taken_by": pd.array(taken, dtype="str"),
         }
-    )
-    projects_table = _projects(tasks, live, wanted, es, d, start, cause, roles)
-    short = pd.DataFrame(
-        [
-            {"project_id": todo["project_id"].iloc[i], "task_id": todo["task_id"].iloc[i], "role": roles[r],
-             "needs_fte": request[i, r] / UNITS, "role_fte": capacity[r].max(initial=0) / UNITS}
-            for i, r in unplaceable.items()
-        ],
-        columns=["project_id", "task_id", "role", "needs_fte", "role_fte"],
     )  # fmt: skip
+    table["reason"] = _reasons(table)
+    projects_table = _projects(
+        table, live, wanted, es, cause, start, person_role, roles, lambda a, b: np.nan_to_num(cal.count(a, b, calendar))
+    )
+    which = np.fromiter(unplaceable.keys(), dtype=np.int64, count=len(unplaceable))
+    held = np.fromiter(unplaceable.values(), dtype=np.int64, count=len(unplaceable))
+    ask = pd.Series(amounts, index=pd.MultiIndex.from_arrays([asks["task"], asks["resource"]]))
+    short = pd.DataFrame({
+        "project_id": todo["project_id"].to_numpy()[which], "task_id": todo["task_id"].to_numpy()[which],
+        "role": labels[held].astype(str) if which.size else np.array([], dtype=str),
+        "needs_fte": ask.reindex(pd.MultiIndex.from_arrays([which, held])).fillna(0).to_numpy() / UNITS,
+        "role_fte": capacity.max(axis=1, initial=0)[held] / UNITS,
+    })  # fmt: skip
     links = pd.DataFrame({"pred": pred, "succ": succ, "type": kind, "lag": lag})
-    offsets = pd.DataFrame({"release": es, "start": start, "duration": d})
-    return Levelled(tasks, projects_table, short, roles, day0, capacity, load, links, offsets)
+    offsets = pd.DataFrame({"release": es, "start": start, "finish": finish, "duration": run})
+    return Levelled(
+        table, projects_table, short, roles, day0, capacity[:n_roles], load_all[:n_roles], links, offsets,
+        people["resource_id"].astype(str).tolist(), capacity[n_roles:], people_load, unstaffed,
+    )  # fmt: skip
+
+
+def _effort_driven(d, asks, ptr, capacity, n_roles):
+    """A task asking more of a named person than their FTE runs at their FTE for longer, with the same work:
+    its working days times the largest ask / FTE ratio, rounded up, and every ask of the task scaled down so the
+    work is kept (to the hundredth of an FTE, rounded down). Returns the days each task runs and the asks."""
+    resource, amount = asks["resource"].to_numpy(), asks["amount"].to_numpy()
+    most = capacity.max(axis=1, initial=0)[resource]
+    task = asks["task"].to_numpy()
+    person = (resource >= n_roles) & (most > 0)
+    ratio = np.ones(d.size)
+    np.maximum.at(ratio, task[person], amount[person] / most[person])
+    run = np.where(ratio > 1, np.ceil(d * ratio - 1e-9), d).astype(np.int64)
+    scaled = np.where(ratio[task] > 1, np.floor(amount * d[task] / np.maximum(run[task], 1) + 1e-9), amount)
+    return run, scaled.astype(np.int64)
+
+
+def _planned_finish(es, d, standard) -> np.ndarray:
+    """The last standard working day of ``d`` days of work from each release (the plan's finish on the axis)."""
+    working = np.flatnonzero(standard)
+    at = np.searchsorted(working, es)
+    last = np.minimum(at + np.maximum(d - 1, 0), working.size - 1)
+    return np.where(d > 0, working[np.minimum(last, working.size - 1)], es)
+
+
+def _drawn(load_all, capacity, person_role, n_roles) -> np.ndarray:
+    """Each person's bookings: their named work plus their share of their role's unnamed demand, drawn in
+    proportion to what each has left that day (so a share never passes what is left)."""
+    named = load_all[n_roles:]
+    spare = capacity[n_roles:] - named
+    role_named = np.zeros((n_roles, load_all.shape[1]), dtype=np.int64)
+    np.add.at(role_named, person_role, named)
+    role_spare = np.zeros((n_roles, load_all.shape[1]), dtype=np.int64)
+    np.add.at(role_spare, person_role, spare)
+    unnamed = load_all[:n_roles] - role_named
+    share = np.divide(spare, role_spare[person_role], out=np.zeros(spare.shape), where=role_spare[person_role] > 0)
+    return named + unnamed[person_role] * share
 
 
 def _keys(rule, todo, live, ls, lf, es) -> np.ndarray:
@@ -242,71 +383,124 @@ def _keys(rule, todo, live, ls, lf, es) -> np.ndarray:
     return np.column_stack([second, np.zeros(len(second))])
 
 
-def _serial(es, d, request, capacity, pred, succ, kind, lag, keys):
-    """Serial SGS with generalised precedence, release dates and day-by-day role capacity."""
+def _serial(es, d, res, amt, ptr, named, named_ptr, present, standard, capacity, pred, succ, kind, lag, keys):
+    """Serial SGS with generalised precedence, release dates, each task's working days and day-by-day capacity.
+
+    Returns start and finish offsets, the resource that delayed each task (-1: none) and the first day it was
+    full, the unplaceable tasks (task -> resource), the task holding most of each resource on each day and the
+    capacity left."""
     n = es.size
     horizon = capacity.shape[1]
     free = capacity.copy()
+    holder = np.full(capacity.shape, -1, dtype=np.int32)  # the task booking most of each resource on each day
+    held = np.zeros(capacity.shape, dtype=np.int32)
     start = np.full(n, -1, dtype=np.int64)
+    finish = np.full(n, -1, dtype=np.int64)
     cause = np.full(n, -1, dtype=np.int64)
+    clash = np.full(n, -1, dtype=np.int64)
     unplaceable: dict[int, int] = {}
     order = np.argsort(pred, kind="stable")
     out_start = np.searchsorted(pred[order], np.arange(n + 1))
     waiting = np.bincount(succ, minlength=n)
     earliest = es.copy()
+    from_finish, to_finish = np.isin(kind, ("FS", "FF")).tolist(), np.isin(kind, ("FF", "SF")).tolist()
     heap = [(keys[i, 0], keys[i, 1], i) for i in range(n) if waiting[i] == 0]
     heapq.heapify(heap)
     most = capacity.max(axis=1, initial=0)
     while heap:
         _, _, a = heapq.heappop(heap)
-        t0 = int(earliest[a])
-        needs = np.nonzero(request[a])[0]
-        too_big = needs[request[a, needs] > most[needs]]
+        t0 = int(earliest[a])  # may lie past the horizon: then the task cannot be placed, and says so
+        needs, amounts = res[ptr[a] : ptr[a + 1]], amt[ptr[a] : ptr[a + 1]]
+        too_big = needs[amounts > most[needs]]
         if d[a] == 0 or needs.size == 0 or too_big.size:
             if too_big.size:
                 unplaceable[a] = int(too_big[0])
-            start[a] = t0
+            start[a] = finish[a] = t0
+            if d[a] > 0:  # no one to wait for: its plan's working days from its earliest start
+                days = np.flatnonzero(standard[t0:])[: d[a]] + t0
+                finish[a] = days[-1] if days.size else t0
         else:
-            t = _first_fit(free, needs, request[a, needs], t0, int(d[a]), horizon)
-            if t >= horizon:  # the role runs out of people before this task can fit: keep its plan, say so
-                unplaceable[a] = int(needs[np.argmin(free[needs, t0:].max(axis=1, initial=0) - request[a, needs])])
+            mine = named[named_ptr[a] : named_ptr[a + 1]]
+            for stop in (t0 + 4 * int(d[a]) + 130, horizon):  # a short stretch first: most tasks fit early
+                works = present[mine, t0:stop].all(axis=0) if mine.size else standard[t0:stop]
+                days = np.flatnonzero(works) + t0  # the days this task can work
+                j = _first_fit(free, needs, amounts, days, int(d[a]))
+                if j >= 0 or stop >= horizon:
+                    break
+            if j < 0:  # never room (or its people are not at work long enough): keep its plan, say so
+                short = free[np.ix_(needs, days)].max(axis=1, initial=0) - amounts if days.size else -amounts
+                unplaceable[a] = int(needs[np.argmin(short)])
                 start[a] = t0
-                t = -1
-            elif t > t0:
-                short = (free[needs, t0 : t0 + d[a]] < request[a, needs][:, None]).sum(axis=1)
-                cause[a] = needs[int(np.argmax(short))]
-            if t >= 0:
-                start[a] = t
-                free[needs, t : t + d[a]] -= request[a, needs][:, None]
+                finish[a] = t0 + max(int(d[a]) - 1, 0)
+            else:
+                used = days[j : j + d[a]]
+                if j > 0:  # it could have started on days[0]: the resource most often full in that window waited
+                    lacking = free[np.ix_(needs, days[: d[a]])] < amounts[:, None]
+                    short = lacking.sum(axis=1)  # ties: the person (listed after the roles), the more telling
+                    r = short.size - 1 - int(np.argmax(short[::-1]))
+                    cause[a] = needs[r]
+                    clash[a] = days[int(np.argmax(lacking[r]))]
+                start[a], finish[a] = used[0], used[-1]
+                free[needs[:, None], used[None, :]] -= amounts[:, None]
+                bigger = held[np.ix_(needs, used)] < amounts[:, None]
+                rows, cols = np.nonzero(bigger)
+                holder[needs[rows], used[cols]] = a
+                held[needs[rows], used[cols]] = amounts[rows]
         # release the successors
+        stop = finish[a] + 1 if d[a] > 0 else start[a]
         for k in order[out_start[a] : out_start[a + 1]]:
             b = succ[k]
-            from_finish = kind[k] in ("FS", "FF")
-            to_finish = kind[k] in ("FF", "SF")
-            bound = start[a] + (d[a] if from_finish else 0) + lag[k] - (d[b] if to_finish else 0)
+            bound = (stop if from_finish[k] else start[a]) + lag[k] - (d[b] if to_finish[k] else 0)
             earliest[b] = max(earliest[b], bound, 0)
             waiting[b] -= 1
             if waiting[b] == 0:
                 heapq.heappush(heap, (keys[b, 0], keys[b, 1], b))
     if (start < 0).any():  # only a loop could leave tasks unplaced; the schedule has already refused loops
         raise RuntimeError("levelling left tasks unplaced")
-    return start, cause, unplaceable
+    return start, finish, cause, clash, unplaceable, holder, free
 
 
-def _first_fit(free, needs, amounts, t0, duration, horizon) -> int:
-    """The first day >= t0 at which every needed role has ``amounts`` free for ``duration`` days."""
-    if t0 >= horizon:
-        return t0
-    blocked = (free[needs, t0:] < amounts[:, None]).any(axis=0)
+def _first_fit(free, needs, amounts, days, duration) -> int:
+    """The first position j in ``days`` from which ``duration`` consecutive ones have ``amounts`` free in every
+    needed resource (-1: none)."""
+    if days.size < duration:
+        return -1
+    blocked = (free[np.ix_(needs, days)] < amounts[:, None]).any(axis=0)
     if not blocked[:duration].any():
-        return t0
+        return 0
     run = np.concatenate([[0], np.cumsum(blocked)])
-    window = run[duration:] - run[:-duration] if blocked.size >= duration else np.array([1])
-    fits = np.nonzero(window == 0)[0]
-    return t0 + int(fits[0]) if fits.size else horizon  # no room in the horizon: after it
+    fits = np.flatnonzero(run[duration:] - run[:-duration] == 0)
+    return int(fits[0]) if fits.size else -1
 
 
-def _projects(tasks, live, wanted, es, d, start, cause, roles) -> pd.DataFrame:
+def _taken_by(holder, cause, clash, project_of, priority) -> np.ndarray:
+    """For each delayed task, the project of the task that held most of its cause on the day it clashed (placed
+    before it, so of higher priority under the rule)."""
+    late = cause >= 0
+    task = np.full(cause.size, -1)
+    task[late] = holder[cause[late], clash[late]]
+    label = pd.Series(project_of).astype(str) + " (priority " + pd.Series(priority).astype(str) + ")"
+    return np.where(task >= 0, np.append(label.to_numpy(dtype=object), None)[task], None)
+
+
+def _reasons(table) -> pd.Series:
+    """One sentence per task that moved: what it waited for, when, and who held it; or its predecessors."""
+    delay, paused = table["delay_days"], table["paused_days"]
+    held = (", taken by " + table["taken_by"]).fillna("")
+    week = pd.to_datetime(table["waited_week"]).dt.strftime("%d %b %Y")
+    waited = (
+        "waits " + delay.astype(str) + " working days: " + table["waited_for"] + " full in the week of " + week + held
+    )
+    wait = waited.where(
+        table["waited_for"].notna(), "waits " + delay.astype(str) + " working days for its predecessors"
+    )
+    wait = wait.where(delay > 0)
+    pause = ("paused " + paused.astype(str) + " working days while its people are away").where(paused > 0)
+    both = (wait + "; " + pause).fillna(wait).fillna(pause)
+    return both.astype("str")
+
+
+def _projects(tasks, live, wanted, es, cause, start, person_role, roles, count) -> pd.DataFrame:
     """Per project: planned and levelled finish, the delay and the role behind most of the waiting."""
     m = len(wanted)
     code = pd.Index(wanted).get_indexer(tasks["project_id"].to_numpy())  # every task belongs to a wanted project
@@ -317,52 +511,65 @@ def _projects(tasks, live, wanted, es, d, start, cause, roles) -> pd.DataFrame:
         return out
 
     no_date = np.datetime64("NaT", "ns")
-    planned_end = latest(np.where(d > 0, es + d, es), 0)
-    end = latest(np.where(d > 0, start + d, start), 0)
-    planned_finish = latest(
-        tasks["planned_finish"].to_numpy(dtype="datetime64[ns]").view(np.int64), np.iinfo(np.int64).min
-    )
-    finish = latest(tasks["finish"].to_numpy(dtype="datetime64[ns]").view(np.int64), np.iinfo(np.int64).min)
+    lowest = np.iinfo(np.int64).min
+    planned_finish = latest(tasks["planned_finish"].to_numpy(dtype="datetime64[ns]").view(np.int64), lowest)
+    finish_date = latest(tasks["finish"].to_numpy(dtype="datetime64[ns]").view(np.int64), lowest)
+    n_roles = len(roles)
+    role_cause = np.where(cause >= n_roles, np.append(person_role, -1)[np.clip(cause - n_roles, -1, None)], cause)
     # the role behind most task-days of waiting in each project (ties: the first role by name)
-    waited = (cause >= 0) & (start > es)
+    waited = (role_cause >= 0) & (start > es)
     days = np.zeros((m, len(roles)))
-    np.add.at(days, (code[waited], cause[waited]), (start - es)[waited])
+    np.add.at(days, (code[waited], role_cause[waited]), tasks["delay_days"].to_numpy()[waited])
     blame = np.where(
         days.max(axis=1, initial=0) > 0, np.asarray(roles, dtype=object)[days.argmax(axis=1)] if roles else None, None
     )
     info = live.set_index("project_id").loc[wanted]
-    delay = end - planned_end
+    planned = np.where(planned_finish == lowest, no_date, planned_finish.view("datetime64[ns]"))
+    levelled = np.where(finish_date == lowest, no_date, finish_date.view("datetime64[ns]"))
+    delay = np.asarray(count(planned, levelled)).astype(np.int64)
+    # each project's explanation: the reason of its task that waited longest
+    worst = tasks.assign(code=code).sort_values(["code", "delay_days"], ascending=[True, False])
+    worst = worst[worst["reason"].notna()].drop_duplicates("code").set_index("code")["reason"]
+    reason = pd.Series(worst).reindex(range(m)).to_numpy()
     return pd.DataFrame(
         {
             "project_id": wanted,
             "name": info["name"].to_numpy(),
             "priority": info["priority"].to_numpy(),
-            "planned_finish": np.where(planned_finish == np.iinfo(np.int64).min, no_date, planned_finish.view("datetime64[ns]")),
-            "finish": np.where(finish == np.iinfo(np.int64).min, no_date, finish.view("datetime64[ns]")),
+            "planned_finish": planned,
+            "finish": levelled,
             "delay_days": delay,
             "cause": pd.array(np.where(delay > 0, blame, None), dtype="str"),  # a cause only where the finish moved
+            "reason": pd.array(np.where(delay > 0, reason, None), dtype="str"),
         }
     )  # fmt: skip
 
 
 def check(levelled: Levelled) -> list[str]:
-    """Problems with a levelled plan (empty when sound): a role over capacity on a day, a broken link, a task
-    starting before its planned start."""
+    """Problems with a levelled plan (empty when sound): a role or a person over capacity on a day, a broken
+    link, a task starting before its planned start."""
     problems = [
         f"{levelled.roles[r]} booked {levelled.load[r, t] / UNITS:g} FTE of {levelled.capacity[r, t] / UNITS:g} "
         f"on working day {t}"
         for r, t in np.argwhere(levelled.load > levelled.capacity)[:20]
     ]
-    start, d, links = levelled.offsets["start"].to_numpy(), levelled.offsets["duration"].to_numpy(), levelled.links
+    problems += [
+        f"{levelled.people[p]} booked {levelled.people_load[p, t] / UNITS:g} FTE of "
+        f"{levelled.people_capacity[p, t] / UNITS:g} on day {t}"
+        for p, t in np.argwhere(levelled.people_load > levelled.people_capacity + 1e-9)[:20]
+    ]
+    off, links = levelled.offsets, levelled.links
+    start, finish, d = off["start"].to_numpy(), off["finish"].to_numpy(), off["duration"].to_numpy()
+    stop = np.where(d > 0, finish + 1, start)
     a, b, lag = links["pred"].to_numpy(), links["succ"].to_numpy(), links["lag"].to_numpy()
     from_finish = links["type"].isin(["FS", "FF"]).to_numpy()
     to_finish = links["type"].isin(["FF", "SF"]).to_numpy()
-    bound = start[a] + np.where(from_finish, d[a], 0) + lag - np.where(to_finish, d[b], 0)
+    bound = np.where(from_finish, stop[a], start[a]) + lag - np.where(to_finish, d[b], 0)
     broken = np.nonzero(start[b] < np.maximum(bound, 0))[0]
     t = levelled.tasks
     problems += [f"{t['project_id'].iloc[b[k]]} / {t['task_id'].iloc[b[k]]} starts before its "
                  f"{links['type'].iloc[k]} link from {t['task_id'].iloc[a[k]]} allows" for k in broken[:20]]  # fmt: skip
-    early = np.nonzero(start < levelled.offsets["release"].to_numpy())[0]
+    early = np.nonzero(start < off["release"].to_numpy())[0]
     problems += [
         f"{t['project_id'].iloc[i]} / {t['task_id'].iloc[i]} starts before its planned start" for i in early[:20]
     ]
