@@ -320,8 +320,8 @@ def level(
     projects_table = _projects(
         table, live, wanted, es, cause, start, person_role, roles, lambda a, b: np.nan_to_num(cal.count(a, b, calendar))
     )
-    which = np.fromiter(unplaceable.keys(), dtype=np.int64, count=len(unplaceable))
-    held = np.fromiter(unplaceable.values(), dtype=np.int64, count=len(unplaceable))
+    which = np.array(sorted(unplaceable), dtype=np.int64)  # in the tasks' order
+    held = np.array([unplaceable[a] for a in which], dtype=np.int64)
     ask = pd.Series(amounts, index=pd.MultiIndex.from_arrays([asks["task"], asks["resource"]]))
     short = pd.DataFrame({
         "project_id": todo["project_id"].to_numpy()[which], "task_id": todo["task_id"].to_numpy()[which],
