@@ -88,7 +88,7 @@ def test_the_compiled_serial_sgs_agrees_with_the_numpy_one():
     from pmo_lib.leveling import genetic
 
     p = lv.read_psplib(PSPLIB / "j301_1.sm")
-    d, pp, pi, sp, si, req, cap, topo, lf, _ = genetic.arrays(p)
+    d, pp, pi, sp, si, req, cap, *_ = genetic.arrays(p)
     rng = np.random.default_rng(5)
     keys = rng.random((20, p.n))
     ours = lv.serial_sgs(p, keys)

@@ -1,4 +1,4 @@
-"""pmo_lib.leveling.level: a real portfolio's tasks levelled against role capacity, by hand and by invariant."""
+"""pmo_lib.leveling.level: a real portfolio's tasks levelled against each person's capacity, by hand and by invariant."""
 
 from __future__ import annotations
 

@@ -19,7 +19,7 @@ from .planning import scenario_path
               help="FILE.xml for one project, a new folder for several (one PROJECT.xml each), or FILE.xlsx.")  # fmt: skip
 @click.option("--project", "projects", multiple=True, help="Only this project (repeat for more) [default: all].")
 @click.option("--scenario", default=None, help="A what-if scenario file (or the name of one kept with the data).")
-@click.option("--level", is_flag=True, help="Level the plan against role capacity first (from the data date).")
+@click.option("--level", is_flag=True, help="Level the plan against each person's capacity first (from the data date).")
 @click.option(
     "--as-of", default=None, help="Status date YYYY-MM-DD: remaining work from it [default: the plan as held]."
 )

@@ -18,7 +18,7 @@ from .common import EXIT_DATA, data_option, dataset, load_or_exit, usage_error
 @click.option("--out", default="reports/whatif", show_default=True, type=click.Path(path_type=Path))
 @click.option("--weeks", type=click.IntRange(1, 260), default=26, show_default=True, help="Planning window [weeks].")
 @click.option("--currency", default="GBP", show_default=True)
-@click.option("--level", is_flag=True, help="Also level tasks against role capacity (priority decides).")
+@click.option("--level", is_flag=True, help="Also level tasks against each person's capacity (priority decides).")
 def whatif(scenario_file: Path, others, data: Path, out: Path, weeks: int, currency: str, level: bool) -> None:
     """Run the what-if notebook (resource_planning.ipynb) on SCENARIO and write <out>/<scenario>.html and .ipynb.
 

@@ -17,7 +17,7 @@ def plan_dates(portfolio, *, as_of=None, scenario=None, level: bool = False) -> 
     the same tasks' dates by their links alone (the critical path of the plan or of the scenario).
 
     ``scenario`` (a :class:`~pmo_lib.scenarios.Scenario`) is applied first; ``level`` levels the
-    result against role capacity (``pmo_lib.leveling.level``) from ``as_of`` (default: the data
+    result against each person's capacity (``pmo_lib.leveling.level``) from ``as_of`` (default: the data
     date); without it the dates are the critical path with progress at ``as_of``.
     """
     from ..schedule import schedule

@@ -4,7 +4,7 @@
   with priority rules, sampling, justification and an elite search; PSPLIB
   reader; the optional exact mode with OR-Tools CP-SAT).
 - :mod:`pmo_lib.leveling.portfolio`: :func:`level` on a portfolio's unfinished
-  tasks against role capacity, with new dates, the delay per project and the
+  tasks against each person's capacity (their calendar, FTE and leave), with new dates, the delay per project and the
   role that caused it.
 """
 

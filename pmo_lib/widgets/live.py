@@ -29,7 +29,7 @@ class WhatIfPlanner:
     engine
         A :class:`~pmo_lib.planner.Planner` already built on ``portfolio`` (saves building it twice).
     level
-        Start with levelling against role capacity switched on.
+        Start with levelling against each person's capacity switched on.
     """
 
     def __init__(
@@ -69,7 +69,7 @@ class WhatIfPlanner:
             False, description="Cancel the project now", indent=False, layout=w.Layout(width="auto")
         )
         self.priority = w.IntSlider(3, 1, 5, description="Priority (1 = highest)", style=style, layout=wide)
-        self.levelling = w.Checkbox(bool(level), description="Level tasks against role capacity (priority decides)",
+        self.levelling = w.Checkbox(bool(level), description="Level tasks against each person's capacity (priority decides)",
                                     indent=False, layout=w.Layout(width="auto"))  # fmt: skip
         # people
         self.person = w.Dropdown(
