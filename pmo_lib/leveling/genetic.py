@@ -130,7 +130,7 @@ def _evaluate(order, d, pp, pi, sp, si, req, cap, topo, usage, start, back, key,
 
 
 @njit(cache=True)
-def _sample(keys, bias, d, pp, pi, sp, si, order):
+def _sample(keys, bias, d, pp, sp, si, order):
     """An activity list by regret-based biased random sampling on a rule where lower keys go first (LFT): among
     the eligible, ``j`` drawn with weight (max key - key_j + 1) ** bias [7]_."""
     n = d.size
@@ -261,7 +261,7 @@ def _same(spans, starts, span, start):
 
 
 @njit(cache=True)
-def evolve(d, pp, pi, sp, si, req, cap, topo, lft, linked, budget, size, peak_share, mutation, seed, rounds):
+def evolve(d, pp, pi, sp, si, req, cap, topo, rule_keys, linked, budget, size, peak_share, mutation, seed, rounds):
     """The genetic search within ``budget`` schedules; returns (best starts, makespan, schedules counted)."""
     np.random.seed(seed)
     n = d.size
@@ -276,10 +276,10 @@ def evolve(d, pp, pi, sp, si, req, cap, topo, lft, linked, budget, size, peak_sh
     key = np.zeros(n, dtype=np.int64)
     keys = np.zeros(n)
     taken = np.zeros(n, dtype=np.bool_)
-    latest = lft.astype(np.float64)
+    rule = rule_keys.astype(np.float64)  # the priority rule's keys (LFT by default), lower first
     count, filled = 0, 0
     while filled < size and count < budget:  # the first population: biased sampling around LFT
-        _sample(latest, 2.0 if filled else 40.0, d, pp, pi, sp, si, order)
+        _sample(rule, 2.0 if filled else 40.0, d, pp, sp, si, order)
         span, used = _evaluate(order, d, pp, pi, sp, si, req, cap, topo, usage, start, back, key, rounds)
         count += used
         if not _same(spans[:filled], starts[:filled], span, start):
