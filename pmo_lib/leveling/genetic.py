@@ -318,8 +318,8 @@ def evolve(d, pp, pi, sp, si, req, cap, topo, rule_keys, linked, budget, size, p
 
 
 def arrays(problem):
-    """The problem as the compiled search reads it: predecessors and successors as CSR, a topological rank, the
-    latest finishes, and which pairs a link joins."""
+    """The problem as the compiled search reads it: durations, predecessors and successors as CSR, requests,
+    capacities, a topological rank and which pairs a link joins."""
     n = problem.n
     preds = problem.predecessors()
     pp = np.zeros(n + 1, dtype=np.int64)
@@ -330,14 +330,13 @@ def arrays(problem):
     si = np.array([b for s in problem.successors for b in s], dtype=np.int64)
     topo = np.empty(n, dtype=np.int64)
     topo[np.lexsort((np.arange(n), problem.topological()))] = np.arange(n)
-    _, lf, _ = problem.early_late()
     linked = np.zeros((n, n), dtype=np.bool_)
     for a, succ in enumerate(problem.successors):
         linked[a, succ] = True
     d = problem.durations.astype(np.int64)
     req = problem.requests.astype(np.int64)
     cap = problem.capacity.astype(np.int64)
-    return d, pp, pi, sp, si, req, cap, topo, lf.astype(np.int64), linked
+    return d, pp, pi, sp, si, req, cap, topo, linked
 
 
 POPULATION = 60  # children kept; 40 and 100 were worse on the same 60 instances
@@ -347,7 +346,7 @@ MUTATION = 0.05  # chance of each adjacent swap; 0.02 was worse
 
 def search(problem, keys, *, schedules: int, seed: int, rounds: int = 1) -> dict:
     """The genetic search on ``problem`` within ``schedules``; ``keys`` (lower first) seed the first population."""
-    d, pp, pi, sp, si, req, cap, topo, _, linked = arrays(problem)
+    d, pp, pi, sp, si, req, cap, topo, linked = arrays(problem)
     start, span, count = evolve(
         d, pp, pi, sp, si, req, cap, topo, np.asarray(keys, dtype=np.float64), linked,
         int(schedules), POPULATION, PEAK_SHARE, MUTATION, int(seed), int(rounds),

@@ -269,7 +269,7 @@ def level(
     named = named.sort_values(["task", "person"])
     named_ptr = np.searchsorted(named["task"].to_numpy(), np.arange(n + 1))
     standard = cal.is_working(axis, calendar)
-    run, amounts = _effort_driven(d, asks, ptr, capacity, n_roles)
+    run, amounts = _effort_driven(d, asks, capacity, n_roles)
 
     placed = _serial(
         es, run, asks["resource"].to_numpy(), amounts, ptr, named["person"].to_numpy(), named_ptr,
@@ -279,8 +279,7 @@ def level(
 
     load_all = capacity - free
     people_load = _drawn(load_all, capacity, person_role, n_roles)
-    names = people["name"].astype(str).to_numpy()
-    labels = roles + [f"{names[p]} ({people['resource_id'].iloc[p]})" for p in range(n_people)]
+    named_as = people["name"].astype(str) + " (" + people["resource_id"].astype(str) + ")"
 
     def date(offsets):
         return pd.to_datetime(first + _weekday_offsets(day0, int(offsets.max(initial=0)) + 1)[offsets])
@@ -297,7 +296,7 @@ def level(
     week = (week - pd.to_timedelta(week.day_of_week, unit="D")).normalize()
     delay = std_days(es, start)
     paused = np.where(d > 0, std_days(start, finish + 1) - run, 0)
-    labels = np.asarray([*labels, None], dtype=object)  # position -1: no cause
+    labels = np.asarray([*roles, *named_as, None], dtype=object)  # a resource's label; position -1: no cause
     role_names = np.asarray([*roles, *(roles[r] for r in person_role), None], dtype=object)
     table = pd.DataFrame(
         {
@@ -337,7 +336,7 @@ def level(
     )  # fmt: skip
 
 
-def _effort_driven(d, asks, ptr, capacity, n_roles):
+def _effort_driven(d, asks, capacity, n_roles):
     """A task asking more of a named person than their FTE runs at their FTE for longer, with the same work:
     its working days times the largest ask / FTE ratio, rounded up, and every ask of the task scaled down so the
     work is kept (to the hundredth of an FTE, rounded down). Returns the days each task runs and the asks."""
