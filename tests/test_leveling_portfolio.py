@@ -13,6 +13,7 @@ from pmo_lib import leveling as lv
 from pmo_lib import load_sample
 from pmo_lib import scenarios as sc
 from pmo_lib.data import empty_table
+from pmo_lib.leveling import portfolio as levelling
 
 AS_OF = "2026-10-30"  # a Friday: day 0 is Monday 2 November 2026 (no holidays that month)
 
@@ -127,6 +128,31 @@ def test_work_booked_to_someone_who_has_left_is_levelled_against_their_role(samp
 def test_unknown_rule_is_named(sample):
     with pytest.raises(ValueError, match="choose one of: priority, lst, lft, min_slack"):
         lv.level(sample, rule="fifo")
+
+
+def _by_both_loops(portfolio, **options):
+    """The plan of the compiled serial SGS, checked field by field against the NumPy loop it replaces."""
+    plan = lv.level(portfolio, **options)
+    try:
+        levelling.COMPILED = False
+        reference = lv.level(portfolio, **options)
+    finally:
+        levelling.COMPILED = True
+    for name in ("tasks", "projects", "unplaceable", "unstaffed", "offsets"):
+        pd.testing.assert_frame_equal(getattr(plan, name), getattr(reference, name), obj=name)
+    for name in ("load", "people_load"):
+        assert (getattr(plan, name) == getattr(reference, name)).all(), name
+    return plan
+
+
+def test_the_compiled_levelling_gives_exactly_the_numpy_loops_plan(sample):
+    for rule in lv.PORTFOLIO_RULES:
+        plan = _by_both_loops(sample, rule=rule)
+        assert plan.tasks["delay_days"].gt(0).sum() > 10, rule  # a plan with real waiting, not a trivial one
+    squeezed = sc.apply(sample, sc.Scenario("squeeze", [
+        {"kind": "change_fte", "resource_id": r, "fte": 0.3} for r in sorted(sample.resources["resource_id"])[:30]
+    ]))  # fmt: skip
+    assert len(_by_both_loops(squeezed).unplaceable) > 0  # the unplaceable path too
 
 
 def test_the_sample_levels_soundly_with_every_rule(sample):
@@ -274,7 +300,7 @@ def test_no_person_is_ever_booked_past_their_capacity(sample, data):
         {"resource_id": r, "start": day0 + pd.Timedelta(days=s), "finish": day0 + pd.Timedelta(days=s + n)} for r, s, n in away
     ])], ignore_index=True)  # fmt: skip
     portfolio = _with(sample, resources=people, leave=leave)
-    plan = lv.level(portfolio, rule=data.draw(st.sampled_from(lv.PORTFOLIO_RULES)))
+    plan = _by_both_loops(portfolio, rule=data.draw(st.sampled_from(lv.PORTFOLIO_RULES)))
     assert lv.check(plan) == []
     assert (plan.people_load <= plan.people_capacity + 1e-9).all()
     assert (plan.offsets["start"] >= plan.offsets["release"]).all()

@@ -38,11 +38,14 @@ start at which every person and role it needs has its request free on each
 of its working days. A delay is explained: the role or person that was full
 (``waited_for``), the week (``waited_week``) and the projects placed before
 it that held the capacity that day (``taken_by``), in one sentence
-(``reason``). The loop is over tasks, as the scheme is sequential; each step
-is vectorised over days and resources. A task asking more than a person or
-role ever has, or whose people are not at work for long enough before the
-horizon, is not placed against capacity: it keeps its planned dates and is
-listed in ``unplaceable`` with the shortfall.
+(``reason``). The loop is over tasks, as the scheme is sequential; it is
+compiled with Numba (:mod:`.portfolio_sgs`), with a NumPy loop here as its
+reference and fallback (each step vectorised over days and resources). A
+task asking more than a person or role ever has, or whose people are not at
+work for long enough before the horizon, is not placed against capacity: it
+keeps its planned dates and is listed in ``unplaceable`` with the resource
+short of it (the one with least room against its ask on its most free day
+from the task's release).
 
 References
 ----------
@@ -104,6 +107,9 @@ def _weekday_offsets(day0, horizon) -> np.ndarray:
     """Calendar days from ``day0`` to each of the next ``horizon`` weekdays (the axis)."""
     first = np.datetime64(pd.Timestamp(day0).date(), "D")
     return (np.busday_offset(first, np.arange(horizon), roll="forward") - first).astype(np.int64)
+
+
+COMPILED = True  # the serial SGS compiled with Numba (False: the NumPy loop, its reference)
 
 
 def _presence(portfolio, cal, axis) -> np.ndarray:
@@ -217,11 +223,15 @@ def level(
     lf = ls + d
 
     # links between unfinished tasks
-    key = todo["project_id"].astype(str) + "\x1f" + todo["task_id"].astype(str)
+    key = pd.MultiIndex.from_arrays([todo["project_id"].astype(str), todo["task_id"].astype(str)])
+
+    def task_at(project_ids, task_ids):  # each (project, task) pair's position among the unfinished tasks
+        return key.get_indexer(pd.MultiIndex.from_arrays([project_ids.astype(str), task_ids.astype(str)]))
+
     deps = portfolio.dependencies
     deps = deps[deps["project_id"].isin(wanted)]
-    pred = pd.Index(key).get_indexer(deps["project_id"].astype(str) + "\x1f" + deps["predecessor_id"].astype(str))
-    succ = pd.Index(key).get_indexer(deps["project_id"].astype(str) + "\x1f" + deps["successor_id"].astype(str))
+    pred = task_at(deps["project_id"], deps["predecessor_id"])
+    succ = task_at(deps["project_id"], deps["successor_id"])
     both = (pred >= 0) & (succ >= 0)
     pred, succ = pred[both], succ[both]
     kind = deps["type"].astype(str).to_numpy()[both]
@@ -236,18 +246,16 @@ def level(
     fte = np.round(people["fte"].astype(float).fillna(1.0).to_numpy() * UNITS).astype(np.int64)
     person_cap = present * fte[:, None]
     jobs = portfolio.assignments
-    roles = sorted(set(people["role"].astype(str)) | set(jobs["role"].dropna().astype(str)))
+    roles = sorted(set(people["role"].astype(str).unique()) | set(jobs["role"].dropna().astype(str).unique()))
     person_role = pd.Index(roles).get_indexer(people["role"].astype(str))
     n_roles, n_people = len(roles), len(people)
     capacity = np.zeros((n_roles + n_people, horizon), dtype=np.int64)  # roles, then people
-    np.add.at(capacity, person_role, person_cap)
+    capacity[:n_roles] = _role_sums(person_cap, person_role, n_roles)
     capacity[n_roles:] = person_cap
 
     # requests: a named assignment asks its person and the person's role; an unnamed one its role
-    task_of = pd.Index(key).get_indexer(jobs["project_id"].astype(str) + "\x1f" + jobs["task_id"].astype(str))
-    who = pd.Index(people["resource_id"].astype(str)).get_indexer(
-        jobs["resource_id"].astype(object).fillna("").astype(str)
-    )
+    task_of = task_at(jobs["project_id"], jobs["task_id"])
+    who = pd.Index(people["resource_id"].astype(str)).get_indexer(jobs["resource_id"].astype(str))  # blank: -1
     own_role = person_role[np.maximum(who, 0)] if n_people else np.full(who.size, -1)
     role_of = np.where(who >= 0, own_role, pd.Index(roles).get_indexer(jobs["role"].astype(str)))
     amount = np.round(jobs["fte"].astype(float).fillna(0).to_numpy() * UNITS).astype(np.int64)
@@ -255,10 +263,8 @@ def level(
     mine &= (d[np.maximum(task_of, 0)] > 0) if n else False
     gone = np.zeros(who.size, dtype=bool)  # named people never at work on the axis (left, not yet joined):
     gone[who >= 0] = person_cap.max(axis=1, initial=0)[who[who >= 0]] == 0  # their work goes to their role
-    unstaffed = pd.DataFrame({"project_id": jobs["project_id"].to_numpy()[mine & gone],
-                              "task_id": jobs["task_id"].to_numpy()[mine & gone],
-                              "resource_id": jobs["resource_id"].to_numpy()[mine & gone],
-                              "role": np.asarray([*roles, ""], dtype=object)[role_of[mine & gone]]})  # fmt: skip
+    unstaffed = jobs.loc[mine & gone, ["project_id", "task_id", "resource_id"]].reset_index(drop=True)
+    unstaffed["role"] = np.asarray([*roles, ""], dtype=object)[role_of[mine & gone]]
     who = np.where(gone, -1, who)
     asks = pd.DataFrame({"task": np.concatenate([task_of[mine], task_of[mine & (who >= 0)]]),
                          "resource": np.concatenate([role_of[mine], n_roles + who[mine & (who >= 0)]]),
@@ -273,7 +279,7 @@ def level(
 
     placed = _serial(
         es, run, asks["resource"].to_numpy(), amounts, ptr, named["person"].to_numpy(), named_ptr,
-        present, standard, capacity, pred, succ, kind, lag, _keys(rule, todo, live, ls, lf, es),
+        present, standard, capacity, pred, succ, kind, lag, _keys(rule, todo, live, ls, lf, es), COMPILED,
     )  # fmt: skip
     start, finish, cause, clash, unplaceable, holder, free = placed
 
@@ -359,15 +365,23 @@ def _planned_finish(es, d, standard) -> np.ndarray:
     return np.where(d > 0, working[np.minimum(last, working.size - 1)], es)
 
 
+def _role_sums(rows, person_role, n_roles) -> np.ndarray:
+    """The people's rows (people x days) summed by role (roles x days)."""
+    out = np.zeros((n_roles, rows.shape[1]), dtype=rows.dtype)
+    if rows.shape[0]:
+        order = np.argsort(person_role, kind="stable")
+        ids, first = np.unique(person_role[order], return_index=True)
+        out[ids] = np.add.reduceat(rows[order], first, axis=0)
+    return out
+
+
 def _drawn(load_all, capacity, person_role, n_roles) -> np.ndarray:
     """Each person's bookings: their named work plus their share of their role's unnamed demand, drawn in
     proportion to what each has left that day (so a share never passes what is left)."""
     named = load_all[n_roles:]
     spare = capacity[n_roles:] - named
-    role_named = np.zeros((n_roles, load_all.shape[1]), dtype=np.int64)
-    np.add.at(role_named, person_role, named)
-    role_spare = np.zeros((n_roles, load_all.shape[1]), dtype=np.int64)
-    np.add.at(role_spare, person_role, spare)
+    role_named = _role_sums(named, person_role, n_roles)
+    role_spare = _role_sums(spare, person_role, n_roles)
     unnamed = load_all[:n_roles] - role_named
     share = np.divide(spare, role_spare[person_role], out=np.zeros(spare.shape), where=role_spare[person_role] > 0)
     return named + unnamed[person_role] * share
@@ -382,13 +396,35 @@ def _keys(rule, todo, live, ls, lf, es) -> np.ndarray:
     return np.column_stack([second, np.zeros(len(second))])
 
 
-def _serial(es, d, res, amt, ptr, named, named_ptr, present, standard, capacity, pred, succ, kind, lag, keys):
+def _serial(es, d, res, amt, ptr, named, named_ptr, present, standard, capacity, pred, succ, kind, lag, keys,
+            compiled=True):  # fmt: skip
     """Serial SGS with generalised precedence, release dates, each task's working days and day-by-day capacity.
 
     Returns start and finish offsets, the resource that delayed each task (-1: none) and the first day it was
     full, the unplaceable tasks (task -> resource), the task holding most of each resource on each day and the
-    capacity left."""
+    capacity left. ``compiled`` runs the same scheme compiled with Numba (:mod:`.portfolio_sgs`) when Numba is
+    installed; the loop below is its reference and fallback."""
     n = es.size
+    if compiled and n:
+        try:
+            from . import portfolio_sgs
+        except ImportError:  # pragma: no cover - Numba is a core dependency; the NumPy loop still works
+            portfolio_sgs = None
+        if portfolio_sgs is not None:
+            order = np.argsort(pred, kind="stable")
+            rank = np.empty(n, dtype=np.int64)
+            rank[np.lexsort((np.arange(n), keys[:, 1], keys[:, 0]))] = np.arange(n)
+            zero_person_ask = (res >= capacity.shape[0] - present.shape[0]) & (amt <= 0)  # people follow the roles
+            sure = np.bincount(np.repeat(np.arange(n), np.diff(ptr))[zero_person_ask], minlength=n) == 0
+            start, finish, cause, clash, lacks, holder, free = portfolio_sgs.serial(
+                es.astype(np.int64), d.astype(np.int64), res.astype(np.int64), amt.astype(np.int64),
+                ptr.astype(np.int64), named.astype(np.int64), named_ptr.astype(np.int64), present, standard,
+                capacity, order.astype(np.int64), np.searchsorted(pred[order], np.arange(n + 1)).astype(np.int64),
+                succ.astype(np.int64), np.isin(kind, ("FS", "FF")), np.isin(kind, ("FF", "SF")),
+                lag.astype(np.int64), rank, sure,
+            )  # fmt: skip
+            unplaceable = {int(a): int(lacks[a]) for a in np.flatnonzero(lacks >= 0)}
+            return start, finish, cause, clash, unplaceable, holder, free
     horizon = capacity.shape[1]
     free = capacity.copy()
     holder = np.full(capacity.shape, -1, dtype=np.int32)  # the task booking most of each resource on each day
@@ -427,7 +463,7 @@ def _serial(es, d, res, amt, ptr, named, named_ptr, present, standard, capacity,
                 if j >= 0 or stop >= horizon:
                     break
             if j < 0:  # never room (or its people are not at work long enough): keep its plan, say so
-                short = free[np.ix_(needs, days)].max(axis=1, initial=0) - amounts if days.size else -amounts
+                short = free[needs, t0:].max(axis=1, initial=0) - amounts  # against its most free day from t0
                 unplaceable[a] = int(needs[np.argmin(short)])
                 start[a] = t0
                 finish[a] = t0 + max(int(d[a]) - 1, 0)
@@ -486,7 +522,9 @@ def _reasons(table) -> pd.Series:
     """One sentence per task that moved: what it waited for, when, and who held it; or its predecessors."""
     delay, paused = table["delay_days"], table["paused_days"]
     held = (", taken by " + table["taken_by"]).fillna("")
-    week = pd.to_datetime(table["waited_week"]).dt.strftime("%d %b %Y")
+    codes, weeks = pd.factorize(pd.to_datetime(table["waited_week"]))  # a few hundred weeks: each written once
+    week = pd.Series(np.append(pd.DatetimeIndex(weeks).strftime("%d %b %Y").to_numpy(dtype=object), None)[codes],
+                     index=table.index, dtype="str")  # fmt: skip
     waited = (
         "waits " + delay.astype(str) + " working days: " + table["waited_for"] + " full in the week of " + week + held
     )
