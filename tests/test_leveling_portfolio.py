@@ -14,6 +14,7 @@ from pmo_lib import load_sample
 from pmo_lib import scenarios as sc
 from pmo_lib.data import empty_table
 from pmo_lib.leveling import portfolio as levelling
+from pmo_lib.leveling import portfolio_compiled  # noqa: F401 - Numba is a core dependency: the compiled pass must load
 
 AS_OF = "2026-10-30"  # a Friday: day 0 is Monday 2 November 2026 (no holidays that month)
 

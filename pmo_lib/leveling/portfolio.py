@@ -41,12 +41,11 @@ it that held the capacity that day (``taken_by``), in one sentence
 (``reason``). The loop is over tasks, as the scheme is sequential
 (:mod:`.portfolio_sgs`); it is compiled with Numba
 (:mod:`.portfolio_compiled`), with a NumPy loop as its reference and
-fallback. A
-task asking more than a person or role ever has, or whose people are not at
-work for long enough before the horizon, is not placed against capacity: it
-keeps its planned dates and is listed in ``unplaceable`` with the resource
-short of it (the one with least room against its ask on its most free day
-from the task's release).
+fallback. A task asking more than a person or role ever has, or whose people
+are not at work for long enough before the horizon, is not placed against
+capacity: it keeps its planned dates and is listed in ``unplaceable`` with
+the resource short of it (the one with least room against its ask on its
+most free day from the task's release).
 
 References
 ----------
