@@ -44,7 +44,10 @@ another list has them, decoded once and justified when shorter (32.93 %,
 32.94 %); ties in makespan broken by the sum of start times, smaller or
 larger first (32.90 %, 33.03 %); the peak stretch 5-25 %, 30-70 % or
 10-70 % of the father's makespan instead of 15-50 % (33.05, 32.92,
-32.89 %); population 80, or swap chance 0.075 (32.82 %, 32.84 %). Differences under about 0.05 points are within a seed's spread.
+32.89 %); population 80, or swap chance 0.075 (32.82 %, 32.84 %); swap
+chance 0.15 while the population's makespans are all equal or within one
+unit (32.85 %, 32.84 %), or 0.3 while they are equal (32.88 %).
+Differences under about 0.05 points are within a seed's spread.
 On j30 (all 480) this search does best with population 100 and swap chance
 0.3: 0.115 % at 5,000 schedules (seeds 1-3; these settings 0.24 % with
 seed 1), 0.36 % at 1,000 and 0.075 % at 50,000 (seed 1). That is no nearer
